@@ -1,0 +1,129 @@
+#include "JobRunner.h"
+
+#include <QCoreApplication>
+#include <QMetaObject>
+#include <QRunnable>
+#include <new>
+
+namespace qkov {
+
+JobRunner::JobRunner(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<JobInfo>();
+    qRegisterMetaType<JobProgress>();
+    qRegisterMetaType<JobOutcome>();
+    // Compute jobs parallelise internally (LibTorch/OpenBLAS threads); a few
+    // concurrent jobs (load, analysis, probe) are enough.
+    m_pool.setMaxThreadCount(3);
+}
+
+JobRunner::~JobRunner()
+{
+    cancelAll();
+    m_pool.waitForDone();
+}
+
+quint64 JobRunner::startErased(const QString &kind, const QString &title, std::function<void(JobContext &)> work,
+                               std::function<void()> deliver, std::function<void(const QString &)> onError)
+{
+    const quint64 id = m_nextId++;
+    if (const auto previous = m_newestOfKind.find(kind); previous != m_newestOfKind.end())
+        cancel(previous.value());
+    m_newestOfKind.insert(kind, id);
+
+    QPointer<JobRunner> self(this);
+    auto context = std::make_shared<JobContext>([self, id](const JobProgress &p) {
+        if (self)
+            QMetaObject::invokeMethod(self, [self, id, p] {
+                if (self && self->m_running.contains(id))
+                    Q_EMIT self->jobProgress(id, p);
+            }, Qt::QueuedConnection);
+    });
+    Running running{{id, kind, title}, context};
+    m_running.insert(id, running);
+    Q_EMIT jobStarted(running.info);
+
+    m_pool.start(QRunnable::create([self, id, context, work = std::move(work), deliver = std::move(deliver),
+                                    onError = std::move(onError)] {
+        JobOutcome outcome = JobOutcome::Succeeded;
+        QString message;
+        try {
+            context->checkCancelled();
+            work(*context);
+        } catch (const JobCancelled &) {
+            outcome = JobOutcome::Cancelled;
+        } catch (const Error &e) {
+            outcome = JobOutcome::Failed;
+            message = e.message();
+        } catch (const std::bad_alloc &) {
+            outcome = JobOutcome::Failed;
+            message = QCoreApplication::translate("qkov::JobRunner", "out of memory");
+        } catch (const std::exception &e) {
+            outcome = JobOutcome::Failed;
+            message = QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0);
+        }
+        if (outcome == JobOutcome::Succeeded && context->isCancelled())
+            outcome = JobOutcome::Cancelled; // finished after a cancel: its result is stale
+        if (self)
+            QMetaObject::invokeMethod(self, [self, id, outcome, message, deliver, onError] {
+                if (self)
+                    self->complete(id, outcome, message, deliver, onError);
+            }, Qt::QueuedConnection);
+    }));
+    return id;
+}
+
+void JobRunner::complete(quint64 id, JobOutcome outcome, const QString &message, const std::function<void()> &deliver,
+                         const std::function<void(const QString &)> &onError)
+{
+    const auto it = m_running.find(id);
+    if (it == m_running.end())
+        return;
+    const QString kind = it->info.kind;
+    m_running.erase(it);
+    const bool newest = m_newestOfKind.value(kind) == id;
+    if (newest)
+        m_newestOfKind.remove(kind);
+    else if (outcome != JobOutcome::Failed)
+        outcome = JobOutcome::Superseded; // a newer job of this kind owns the views now
+    if (outcome == JobOutcome::Succeeded)
+        deliver();
+    else if (outcome == JobOutcome::Failed && newest && onError)
+        onError(message);
+    Q_EMIT jobFinished(id, outcome, message);
+}
+
+void JobRunner::cancel(quint64 id)
+{
+    if (const auto it = m_running.find(id); it != m_running.end())
+        it->context->requestCancel();
+}
+
+void JobRunner::cancelKind(const QString &kind)
+{
+    for (const Running &r : std::as_const(m_running))
+        if (r.info.kind == kind)
+            r.context->requestCancel();
+}
+
+void JobRunner::cancelAll()
+{
+    for (const Running &r : std::as_const(m_running))
+        r.context->requestCancel();
+}
+
+QList<JobInfo> JobRunner::runningJobs() const
+{
+    QList<JobInfo> jobs;
+    for (const Running &r : m_running)
+        jobs << r.info;
+    return jobs;
+}
+
+void JobRunner::waitForAll()
+{
+    m_pool.waitForDone();
+    QCoreApplication::sendPostedEvents(this);
+}
+
+} // namespace qkov

@@ -1,0 +1,23 @@
+#pragma once
+// The centre page once a model is open: the facts a researcher checks first.
+#include <QWidget>
+
+class QLabel;
+
+namespace qkov {
+
+struct LoadedModel;
+
+class ModelOverview : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ModelOverview(QWidget *parent = nullptr);
+    void showModel(const LoadedModel &model);
+    QString text() const;
+
+private:
+    QLabel *m_label;
+};
+
+} // namespace qkov
