@@ -68,12 +68,12 @@ struct ModelConfig
     // Parses config.json bytes; throws qkov::Error naming `path` and the missing key.
     static ModelConfig fromJson(const QByteArray &json, const QString &path);
     static ModelConfig fromFile(const QString &path);
-    // Parses one JSON object, e.g. a nested tower ("vision_config" of CLIP);
-    // `keyPath` prefixes key names in messages ("vision_config.hidden_size").
-    // A CLIP config's vision tower keeps raw["vision_config"]; parse it with
-    // fromJsonObject(raw["vision_config"], path, "vision_config"): a tower
-    // without "model_type" is read with CLIP's vision defaults when the
-    // parent is CLIP (parsing fills the nested model_type for that reason).
+    // Parses one JSON object, e.g. a nested tower; `keyPath` prefixes key
+    // names in messages ("vision_config.hidden_size"). For CLIP the text
+    // tower fills the typed fields and raw["vision_config"] keeps the vision
+    // tower, its "model_type" filled in so that
+    // fromJsonObject(raw["vision_config"], path, "vision_config") applies
+    // CLIP's vision defaults to keys a diff-style save omitted.
     static ModelConfig fromJsonObject(const QJsonObject &object, const QString &path,
                                       const QString &keyPath);
 
