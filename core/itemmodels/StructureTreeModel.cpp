@@ -188,7 +188,7 @@ QVariant StructureTreeModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         if (index.column() == NameColumn && !n->badges.isEmpty())
-            return n->columns[NameColumn] + QStringLiteral("  [") + n->badges.join(QStringLiteral("] [")) + QLatin1Char(']');
+            return QString(n->columns[NameColumn] + QStringLiteral("  [") + n->badges.join(QStringLiteral("] [")) + QLatin1Char(']'));
         return n->columns[index.column()];
     case Qt::ToolTipRole: return n->toolTip.isEmpty() ? QVariant() : QVariant(n->toolTip);
     case KindRole: return int(n->kind);

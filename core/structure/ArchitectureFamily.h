@@ -21,6 +21,8 @@ public:
     virtual QString id() const = 0;
     // model_type values and architecture class names this family handles.
     virtual QStringList modelTypes() const = 0;
+    // Class-name stems: "Llama" matches LlamaForCausalLM, LlamaModel, ... (the
+    // stem must be followed by an upper-case letter, so "Phi" is not Phi3...).
     virtual QStringList architectureClasses() const { return {}; }
     // Builds the structure (detection = Config). Throws qkov::Error naming
     // the checkpoint and the missing tensor when the names do not fit.
