@@ -43,14 +43,8 @@ LoadedModel loadFolder(const QString &dir)
 {
     const QDir folder(dir);
     const QString configPath = folder.filePath(QStringLiteral("config.json"));
-    const bool hasWeights = !folder.entryList({QStringLiteral("*.safetensors")}, QDir::Files).isEmpty()
-        || folder.exists(QStringLiteral("model.safetensors.index.json"));
-    if (!QFileInfo::exists(configPath)) {
-        if (folder.isEmpty())
-            throw Error(dir, tr("the folder is empty; a model folder holds config.json and *.safetensors"));
-        if (!hasWeights)
-            throw Error(dir, tr("not a model folder: no config.json and no .safetensors file"));
-    }
+    if (folder.isEmpty())
+        throw Error(dir, tr("the folder is empty; a model folder holds config.json and *.safetensors"));
     LoadedModel model;
     model.path = dir;
     model.kind = CheckpointKind::HuggingFaceFolder;
