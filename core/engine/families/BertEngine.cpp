@@ -1,7 +1,8 @@
 // BERT and RoBERTa (also XLM-RoBERTa) masked language models, as
 // HuggingFace's modeling_bert / modeling_roberta compute them: absolute
 // position embeddings plus the token-type-0 row, post-LN encoder blocks with
-// bidirectional attention over the real tokens, and the MLM head (dense +
+// bidirectional attention over the real tokens (causal when is_decoder, as in
+// BertLMHeadModel), and the MLM head (dense +
 // activation + LayerNorm, then the decoder tied to the word embeddings with
 // its own bias).
 #include "../EngineFamily.h"
