@@ -91,7 +91,7 @@ void MainWindow::createDocks()
     m_modelDockWidget = new QDockWidget(tr("Model"), this);
     m_modelDockWidget->setObjectName(QStringLiteral("ModelDock"));
     m_modelDockWidget->setWidget(m_modelDock);
-    m_modelDockWidget->setMinimumWidth(420);
+    m_modelDockWidget->setMinimumWidth(560);
     addDockWidget(Qt::LeftDockWidgetArea, m_modelDockWidget);
 }
 

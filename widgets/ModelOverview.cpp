@@ -1,10 +1,13 @@
 #include "ModelOverview.h"
 
+#include "HeadGroupsView.h"
+
 #include "model/ModelLoader.h"
 
 #include <QLabel>
 #include <QLocale>
 #include <QScrollArea>
+#include <QHBoxLayout>
 #include <QVBoxLayout>
 
 namespace qkov {
@@ -28,15 +31,30 @@ QString row(const QString &key, const QString &value)
 
 } // namespace
 
-ModelOverview::ModelOverview(QWidget *parent) : QWidget(parent), m_label(new QLabel(this))
+ModelOverview::ModelOverview(QWidget *parent)
+    : QWidget(parent), m_label(new QLabel(this)), m_gridTitle(new QLabel(this)), m_grid(new HeadGroupsView(this))
 {
     m_label->setTextFormat(Qt::RichText);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_label->setWordWrap(true);
-    m_label->setMargin(24);
+    m_label->setContentsMargins(24, 24, 24, 8);
+    m_gridTitle->setContentsMargins(24, 8, 24, 4);
+    QFont bold = m_gridTitle->font();
+    bold.setBold(true);
+    m_gridTitle->setFont(bold);
+    auto *content = new QWidget(this);
+    auto *column = new QVBoxLayout(content);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(m_label);
+    column->addWidget(m_gridTitle);
+    auto *gridRow = new QHBoxLayout;
+    gridRow->setContentsMargins(24, 0, 24, 24);
+    gridRow->addWidget(m_grid, 1);
+    column->addLayout(gridRow);
+    column->addStretch(1);
     auto *scroll = new QScrollArea(this);
-    scroll->setWidget(m_label);
+    scroll->setWidget(content);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     auto *layout = new QVBoxLayout(this);
@@ -68,6 +86,9 @@ void ModelOverview::showModel(const LoadedModel &model)
     for (const QString &note : s.notes)
         html += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("Note:").toHtmlEscaped(), note.toHtmlEscaped());
     m_label->setText(html);
+    // The first stack's geometry (every stack of a multi-stack model is listed in the tree).
+    m_gridTitle->setText(tr("Attention heads (%1 layers x %2 heads)").arg(s.numLayers).arg(s.numHeads));
+    m_grid->setShape(s.numLayers, s.numHeads, s.numKvHeads);
 }
 
 QString ModelOverview::text() const

@@ -4,6 +4,8 @@
 
 class QLabel;
 
+namespace qkov { class HeadGroupsView; }
+
 namespace qkov {
 
 struct LoadedModel;
@@ -18,6 +20,8 @@ public:
 
 private:
     QLabel *m_label;
+    QLabel *m_gridTitle;
+    HeadGroupsView *m_grid;
 };
 
 } // namespace qkov

@@ -4,10 +4,12 @@
 namespace qkov::cli {
 
 Command inspectCommand();
+Command tokenizeCommand();
+Command logitsCommand();
 
 const std::vector<Command> &commands()
 {
-    static const std::vector<Command> all = {inspectCommand()};
+    static const std::vector<Command> all = {inspectCommand(), tokenizeCommand(), logitsCommand()};
     return all;
 }
 

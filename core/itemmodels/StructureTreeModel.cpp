@@ -132,7 +132,9 @@ void StructureTreeModel::setModel(const LoadedModel &model)
             Node *p = attention->add(NodeKind::Projection);
             p->block = QString::fromLatin1(name);
             p->columns[NameColumn] = p->block;
-            p->columns[TensorColumn] = slice->tensor;
+            // Relative to the attention module (the full name is in the tooltip and on the Attention row).
+            p->columns[TensorColumn] = slice->tensor.startsWith(layer.module + QLatin1Char('.'))
+                ? slice->tensor.mid(layer.module.size() + 1) : slice->tensor;
             p->columns[ShapeColumn] = shapeText(slice->tensorShape);
             p->columns[HeadsColumn] = tr("%1 x %2").arg(slice->heads).arg(slice->headDim);
             p->columns[SliceColumn] = sliceText(*slice);

@@ -80,22 +80,26 @@ private Q_SLOTS:
         JobRunner runner;
         QList<int> delivered;
         QSignalSpy finished(&runner, &JobRunner::jobFinished);
-        std::atomic<bool> release{false};
+        std::atomic<bool> release{false}, oldStarted{false};
         // The first job ignores cancellation until released, then returns: its result is stale.
         runner.start<int>(
             QStringLiteral("probe"), QStringLiteral("old"),
             [&](JobContext &) {
+                oldStarted = true;
                 while (!release)
                     QThread::msleep(1);
                 return 1;
             },
             [&](int r) { delivered << r; });
+        QTRY_VERIFY_WITH_TIMEOUT(oldStarted, 5000);
         runner.start<int>(QStringLiteral("probe"), QStringLiteral("new"), [](JobContext &) { return 2; },
                           [&](int r) { delivered << r; });
         // A different kind is independent.
         runner.start<int>(QStringLiteral("other"), QStringLiteral("x"), [](JobContext &) { return 3; },
                           [&](int r) { delivered << r; });
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 5000);
+        QTest::qWait(200); // the old job is still held: nothing else finishes
+        QCOMPARE(finished.size(), 2);
         release = true;
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 5000);
         std::sort(delivered.begin(), delivered.end());

@@ -29,14 +29,20 @@ private Q_SLOTS:
             QCOMPARE(tree.data(layer, StructureTreeModel::LayerRole).toInt(), layers);
             const QModelIndex attention = tree.index(0, 0, layer);
             QCOMPARE(tree.rowCount(attention), 4);
+            QCOMPARE(tree.data(attention.siblingAtColumn(StructureTreeModel::TensorColumn)).toString(),
+                     QStringLiteral("model.layers.%1.self_attn").arg(layers));
             const QStringList blocks = {QStringLiteral("Q"), QStringLiteral("K"), QStringLiteral("V"), QStringLiteral("O")};
             const QStringList heads = {QStringLiteral("8 x 8"), QStringLiteral("4 x 8"), QStringLiteral("4 x 8"), QStringLiteral("8 x 8")};
             for (int b = 0; b < 4; ++b) {
                 const QModelIndex p = tree.index(b, 0, attention);
                 QCOMPARE(tree.data(p, StructureTreeModel::BlockRole).toString(), blocks[b]);
                 QCOMPARE(tree.data(tree.index(b, StructureTreeModel::HeadsColumn, attention)).toString(), heads[b]);
-                QVERIFY(tree.data(tree.index(b, StructureTreeModel::TensorColumn, attention)).toString().startsWith(
-                    QStringLiteral("model.layers.%1.self_attn.").arg(layers)));
+                // Projection tensors are named relative to their attention module.
+                const QString lower = blocks[b].toLower();
+                QCOMPARE(tree.data(tree.index(b, StructureTreeModel::TensorColumn, attention)).toString(),
+                         QStringLiteral("%1_proj.weight").arg(lower));
+                QVERIFY(tree.data(p, Qt::ToolTipRole).toString().contains(
+                    QStringLiteral("model.layers.%1.self_attn.%2_proj.weight").arg(layers).arg(lower)));
             }
             QCOMPARE(tree.data(tree.index(0, StructureTreeModel::ShapeColumn, attention)).toString(), QStringLiteral("[64, 64]"));
             QCOMPARE(tree.data(tree.index(1, StructureTreeModel::ShapeColumn, attention)).toString(), QStringLiteral("[32, 64]"));

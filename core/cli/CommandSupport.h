@@ -1,0 +1,22 @@
+#pragma once
+// Pieces several `qkov` commands share.
+#include <QString>
+#include <memory>
+
+namespace qkov {
+class Tokenizer;
+struct LoadedModel;
+}
+
+namespace qkov::cli {
+
+// MODEL may be a model folder, a folder with only tokenizer.json, a
+// tokenizer.json file, or a llama2.c .bin (tokenizer from `llama2cTokenizer`
+// or a tok*.bin beside it). Throws qkov::Error naming the path.
+std::unique_ptr<Tokenizer> openTokenizer(const QString &model, const QString &llama2cTokenizer = QString());
+// The tokenizer of an already loaded model.
+std::unique_ptr<Tokenizer> openTokenizer(const LoadedModel &model);
+// --threads N: 0 = all cores. Throws qkov::Error("--threads", ...) for anything else.
+int parseThreads(const QString &value);
+
+} // namespace qkov::cli
