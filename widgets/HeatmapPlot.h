@@ -1,0 +1,75 @@
+#pragma once
+// A layer x head heatmap (QCustomPlot): layer 0 at the top, square cells,
+// a perceptually uniform sequential map (viridis) for non-negative scores or
+// a diverging blue-white-red map centred on 0 for signed ones, a colour scale
+// with units (linear or log), FDR-flagged cells outlined so the outline reads
+// on any colour. Used on screen and for PDF/PNG/SVG export.
+#include <qcustomplot.h>
+
+#include <QString>
+#include <vector>
+
+namespace qkov {
+
+struct HeatmapData
+{
+    QString title;                 // e.g. "Block Q - stories260K - task A vs task B"
+    QString valueLabel;            // colour-scale label, e.g. "M (mean over pairs)"
+    int layers = 0;
+    int heads = 0;
+    int kvGroupSize = 1;           // query heads per KV head (GQA), for tooltips
+    std::vector<double> values;    // [layers * heads], layer-major
+    std::vector<uint8_t> flagged;  // optional, same size
+    // Optional per-cell statistics for tooltips (same size or empty).
+    std::vector<double> p, q, z, ciLow, ciHigh;
+    bool diverging = false;        // signed scores: centre the map on 0
+};
+
+class HeatmapPlot : public QCustomPlot
+{
+    Q_OBJECT
+public:
+    explicit HeatmapPlot(QWidget *parent = nullptr);
+
+    void setData(const HeatmapData &data);
+    const HeatmapData &heatmapData() const { return m_data; }
+    void setLogScale(bool log);
+    bool logScale() const { return m_log; }
+    // Colours follow the widget palette (light/dark); call after a palette change.
+    void applyPalette();
+    // The cell under a widget position, or false.
+    bool cellAt(const QPoint &pos, int *layer, int *head) const;
+    QString cellToolTip(int layer, int head) const;
+
+    // Vector PDF / SVG and raster PNG; sizes in points (PDF, SVG) or pixels at `dpi`.
+    bool exportPdf(const QString &path, int width = 0, int height = 0);
+    bool exportSvg(const QString &path, int width = 0, int height = 0);
+    bool exportPng(const QString &path, int dpi = 300, int width = 0, int height = 0);
+    // A size that keeps cells square and labels readable at a paper's column width.
+    QSize preferredExportSize() const;
+
+    static QCPColorGradient viridis();
+    static QCPColorGradient blueWhiteRed();
+
+Q_SIGNALS:
+    void cellClicked(int layer, int head);
+    void cellDoubleClicked(int layer, int head);
+
+protected:
+    bool event(QEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+
+private:
+    void rebuildOutlines();
+    void updateRange();
+
+    HeatmapData m_data;
+    QCPColorMap *m_map;
+    QCPColorScale *m_scale;
+    QCPTextElement *m_title;
+    bool m_log = false;
+    QList<QCPItemRect *> m_outlines;
+};
+
+} // namespace qkov
