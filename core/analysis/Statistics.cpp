@@ -252,10 +252,10 @@ BootstrapInterval bootstrapInterval(const at::Tensor &kernels, int64_t nA, int r
     return bootstrapFromCounts(k, nA, counts.first, counts.second, level, job);
 }
 
-std::vector<HeadStatistics> headStatistics(const std::vector<at::Tensor> &blockKernels, int64_t nA,
+std::vector<BlockStatistics> headStatistics(const std::vector<at::Tensor> &blockKernels, int64_t nA,
                                            const StatisticsSettings &settings, JobContext *job)
 {
-    std::vector<HeadStatistics> blocks;
+    std::vector<BlockStatistics> blocks;
     if (blockKernels.empty())
         return blocks;
     checkLevel(settings.confidenceLevel);
@@ -280,7 +280,7 @@ std::vector<HeadStatistics> headStatistics(const std::vector<at::Tensor> &blockK
         const BootstrapInterval ci = bootstrapFromCounts(flat, nA, counts.first, counts.second,
                                                          settings.confidenceLevel, job);
         const auto grid = [&](const at::Tensor &t) { return t.reshape({layers, heads}).contiguous(); };
-        HeadStatistics stats;
+        BlockStatistics stats;
         stats.statistic = grid(perm.statistic);
         stats.nullMean = grid(perm.nullMean);
         stats.nullSd = grid(perm.nullSd);
@@ -303,21 +303,21 @@ std::vector<HeadStatistics> headStatistics(const std::vector<at::Tensor> &blockK
     };
     if (settings.fdrFamily == FdrFamily::All) {
         std::vector<double> all;
-        for (const HeadStatistics &s : blocks) {
+        for (const BlockStatistics &s : blocks) {
             const std::vector<double> p = pVector(s.pValue);
             all.insert(all.end(), p.begin(), p.end());
         }
         const std::vector<double> q = benjaminiHochberg(all);
         size_t offset = 0;
-        for (HeadStatistics &s : blocks) {
+        for (BlockStatistics &s : blocks) {
             s.qValue = qTensor(q.data() + offset, s.pValue);
             offset += size_t(s.pValue.numel());
         }
     } else {
-        for (HeadStatistics &s : blocks)
+        for (BlockStatistics &s : blocks)
             s.qValue = qTensor(benjaminiHochberg(pVector(s.pValue)).data(), s.pValue);
     }
-    for (HeadStatistics &s : blocks)
+    for (BlockStatistics &s : blocks)
         s.flagged = s.qValue.lt(settings.alpha).logical_and(s.z.abs().ge(settings.minEffect));
     if (job)
         job->setProgress(1.0);

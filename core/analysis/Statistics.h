@@ -89,7 +89,7 @@ BootstrapInterval bootstrapInterval(const at::Tensor &kernels, int64_t nA, int r
 std::vector<double> benjaminiHochberg(const std::vector<double> &pValues);
 
 // The statistics of one block, every tensor [L, H] (float64 unless said).
-struct HeadStatistics
+struct BlockStatistics
 {
     at::Tensor statistic, nullMean, nullSd, pValue, qValue, z, ratio, ciLow, ciHigh;
     at::Tensor direction; // int8: +1 above the null mean, -1 below, 0 neither
@@ -99,7 +99,7 @@ struct HeadStatistics
 // Everything for several blocks at once: blockKernels[b] = pooled kernels
 // [L, H, n, n] of block b (task A = the first nA samples; all blocks the same
 // n). The q-value family follows settings.fdrFamily.
-std::vector<HeadStatistics> headStatistics(const std::vector<at::Tensor> &blockKernels, int64_t nA,
+std::vector<BlockStatistics> headStatistics(const std::vector<at::Tensor> &blockKernels, int64_t nA,
                                            const StatisticsSettings &settings, JobContext *job = nullptr);
 
 } // namespace qkov
