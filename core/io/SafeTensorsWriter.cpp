@@ -114,6 +114,9 @@ void SafeTensorsWriter::write(const QString &path) const
     bool ok = file.write(lengthPrefix(uint64_t(header.size()))) == 8 && file.write(header) == header.size();
     for (const Item *i : sorted)
         ok = ok && file.write(i->bytes) == i->bytes.size();
+    // Flush explicitly: Qt 6.4's commit() ignores a failed final flush of
+    // buffered data and would rename a truncated file over the old one.
+    ok = ok && file.flush();
     if (!ok) {
         const QString reason = file.errorString();
         file.cancelWriting();

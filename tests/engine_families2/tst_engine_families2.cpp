@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
 using namespace qkov;
 using namespace qkov::test;
 
@@ -122,7 +124,7 @@ private Q_SLOTS:
     void bertDecoderIsCausal();
     void groupedQueryEqualsDuplicatedHeads_data() { addFamilies({"phi3", "gemma"}); }
     void groupedQueryEqualsDuplicatedHeads();
-    void attentionGradientsMatchFiniteDifferences_data() { addFamilies({"phi", "phi3", "gemma"}); }
+    void attentionGradientsMatchFiniteDifferences_data() { addFamilies({"bert", "roberta", "phi", "phi3", "gemma"}); }
     void attentionGradientsMatchFiniteDifferences();
     void interventionPointsMatchHandComputation_data() { addFamilies({"bert", "roberta", "phi", "phi3", "gemma"}); }
     void interventionPointsMatchHandComputation();
@@ -261,7 +263,19 @@ void TestEngineFamilies2::attentionGradientsMatchFiniteDifferences()
     TransformerModel &model = *e.model;
     model.setAttentionRequiresGrad(true);
     const auto [ids, mask] = batch(c, {6, 4}, 6, 5);
-    auto loss = [&] { return causalLmLossPerSample(model.forward(ids, mask), ids, mask).sum(); };
+    // Encoders get a masked-LM loss: cross-entropy of the logits at chosen
+    // real positions against chosen targets.
+    const at::Tensor mlmSamples = at::tensor({0, 0, 1, 1}, at::kLong);
+    const at::Tensor mlmPositions = at::tensor({1, 4, 0, 3}, at::kLong);
+    const at::Tensor mlmTargets = at::tensor({3, 17, 9, c.vocab - 1}, at::kLong);
+    auto loss = [&] {
+        const at::Tensor logits = model.forward(ids, mask);
+        if (c.causal)
+            return causalLmLossPerSample(logits, ids, mask).sum();
+        const at::Tensor picked = logits.reshape({-1, logits.size(2)})
+                                      .index_select(0, mlmSamples * logits.size(1) + mlmPositions); // [4, V]
+        return at::cross_entropy_loss(picked, mlmTargets, {}, at::Reduction::Sum);
+    };
     loss().backward();
     const double eps = 1e-6;
     int checked = 0;
@@ -326,6 +340,10 @@ void TestEngineFamilies2::interventionPointsMatchHandComputation()
                 QVERIFY2(diff < 1e-10, qPrintable(QStringLiteral("%1 head %2 sample %3: |diff| %4")
                                                       .arg(attentionPointName(points[i])).arg(head).arg(b).arg(diff)));
             }
+            // Scores: scaled q.k before masking, from the hand q and k.
+            const at::Tensor scores = at::mm(hand[0], hand[1].t()) / std::sqrt(double(c.headDim));
+            const double diff = maxAbs(record.attention.at(layer, AttentionPoint::Scores)[b][head], scores);
+            QVERIFY2(diff < 1e-10, qPrintable(QStringLiteral("scores head %1 sample %2: |diff| %3").arg(head).arg(b).arg(diff)));
         }
     }
 }

@@ -1,11 +1,17 @@
-// GPT-2 and GPT-NeoX engines against forwards written out by hand in the
-// test, head by head, from the weight layouts of METRIC.md section 3 and
-// ARCHITECTURES.md (Conv1D [in, out] with blocked Q | K | V columns; NeoX rows
-// interleaved [H, 3, d]; partial rotate-half rotary; parallel residual).
+// GPT-2 and GPT-NeoX engines against forwards written out by hand in
+// GptReferences.cpp, head by head, from the weight layouts of METRIC.md
+// section 3 and ARCHITECTURES.md (Conv1D [in, out] with blocked Q | K | V
+// columns; NeoX rows interleaved [H, 3, d]; partial rotate-half rotary;
+// parallel residual); their intervention points; float64 finite differences
+// of the attention weight gradients; GPT-2's fused Conv1D against the same
+// weights split into nn.Linear q/k/v/o tensors.
 #include "Error.h"
+#include "GptReferences.h"
 #include "TinyLlama.h"
+#include "engine/AttentionCore.h"
 #include "engine/ComputeSettings.h"
 #include "engine/TransformerModel.h"
+#include "structure/ArchitectureFamily.h"
 
 #include <ATen/Parallel.h>
 #include <QtTest>
@@ -18,206 +24,49 @@ using namespace qkov::test;
 
 namespace {
 
-constexpr int kLayers = 2, kHeads = 4, kHeadDim = 4, kHidden = 16, kVocab = 32;
-
-using Tensors = std::map<QString, at::Tensor>;
-
-// The engine reads checkpoints as float32: the references use the same values.
-Tensors roundedToFloat(Tensors t)
-{
-    for (auto &entry : t)
-        entry.second = entry.second.to(at::kFloat).to(at::kDouble);
-    return t;
-}
-
-at::Tensor rnd(at::Generator &gen, std::vector<int64_t> shape, double scale)
-{
-    return at::randn(shape, gen, at::TensorOptions().dtype(at::kDouble)) * scale;
-}
-
-at::Tensor layerNormByHand(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b, double eps)
-{
-    const at::Tensor mean = x.mean(-1, true);
-    const at::Tensor var = (x - mean).pow(2).mean(-1, true);
-    return (x - mean) / at::sqrt(var + eps) * w + b;
-}
-
-at::Tensor causalSoftmax(const at::Tensor &scores, const at::Tensor &mask) // [B, T, T], [B, T]
-{
-    const int64_t T = scores.size(-1);
-    const at::Tensor allowed = at::ones({T, T}, at::kBool).tril().unsqueeze(0).logical_and(mask.ne(0).unsqueeze(1));
-    return at::softmax(scores.masked_fill(allowed.logical_not(), -INFINITY), -1);
-}
-
-// ---- GPT-2 ----
-
-ModelConfig gpt2Config()
-{
-    ModelConfig c;
-    c.modelType = QStringLiteral("gpt2");
-    c.numLayers = kLayers;
-    c.numHeads = c.numKvHeads = kHeads;
-    c.headDim = kHeadDim;
-    c.hiddenSize = kHidden;
-    c.vocabSize = kVocab;
-    c.maxPositions = 16;
-    c.normEps = 1e-5;
-    c.activation = QStringLiteral("gelu_new");
-    c.tieWordEmbeddings = true;
-    return c;
-}
-
-Tensors gpt2Tensors()
-{
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(17);
-    const int64_t D = kHidden, I = 4 * D;
-    Tensors t;
-    t["wte.weight"] = rnd(gen, {kVocab, D}, 1.0);
-    t["wpe.weight"] = rnd(gen, {16, D}, 0.5);
-    t["ln_f.weight"] = 1.0 + rnd(gen, {D}, 0.1);
-    t["ln_f.bias"] = rnd(gen, {D}, 0.1);
-    for (int l = 0; l < kLayers; ++l) {
-        const QString p = QStringLiteral("h.%1.").arg(l);
-        for (const char *ln : {"ln_1", "ln_2"}) {
-            t[p + ln + ".weight"] = 1.0 + rnd(gen, {D}, 0.1);
-            t[p + ln + ".bias"] = rnd(gen, {D}, 0.1);
-        }
-        t[p + "attn.c_attn.weight"] = rnd(gen, {D, 3 * D}, 0.4);
-        t[p + "attn.c_attn.bias"] = rnd(gen, {3 * D}, 0.2);
-        t[p + "attn.c_proj.weight"] = rnd(gen, {D, D}, 0.3);
-        t[p + "attn.c_proj.bias"] = rnd(gen, {D}, 0.1);
-        t[p + "mlp.c_fc.weight"] = rnd(gen, {D, I}, 0.3);
-        t[p + "mlp.c_fc.bias"] = rnd(gen, {I}, 0.1);
-        t[p + "mlp.c_proj.weight"] = rnd(gen, {I, D}, 0.3);
-        t[p + "mlp.c_proj.bias"] = rnd(gen, {D}, 0.1);
-    }
-    return roundedToFloat(t);
-}
-
-at::Tensor gpt2ByHand(const Tensors &t, const at::Tensor &ids, const at::Tensor &mask)
-{
-    const int64_t T = ids.size(1), D = kHidden, d = kHeadDim;
-    at::Tensor h = t.at("wte.weight").index_select(0, ids.flatten()).view({ids.size(0), T, D})
-                   + t.at("wpe.weight").narrow(0, 0, T);
-    auto W = [&](const QString &n) { return t.at(n); };
-    for (int l = 0; l < kLayers; ++l) {
-        const QString p = QStringLiteral("h.%1.").arg(l);
-        const at::Tensor x = layerNormByHand(h, W(p + "ln_1.weight"), W(p + "ln_1.bias"), 1e-5);
-        std::vector<at::Tensor> zs;
-        for (int hd = 0; hd < kHeads; ++hd) {
-            // Conv1D: head hd's Q/K/V are columns hd*d.. of each D-wide block.
-            auto cols = [&](int block) {
-                return at::matmul(x, W(p + "attn.c_attn.weight").narrow(1, block * D + hd * d, d))
-                       + W(p + "attn.c_attn.bias").narrow(0, block * D + hd * d, d);
-            };
-            const at::Tensor q = cols(0), k = cols(1), v = cols(2);
-            zs.push_back(at::matmul(causalSoftmax(at::matmul(q, k.transpose(1, 2)) / std::sqrt(double(d)), mask), v));
-        }
-        h = h + at::matmul(at::cat(zs, -1), W(p + "attn.c_proj.weight")) + W(p + "attn.c_proj.bias");
-        const at::Tensor x2 = layerNormByHand(h, W(p + "ln_2.weight"), W(p + "ln_2.bias"), 1e-5);
-        const at::Tensor a = at::matmul(x2, W(p + "mlp.c_fc.weight")) + W(p + "mlp.c_fc.bias");
-        const at::Tensor g = 0.5 * a * (1 + at::tanh(std::sqrt(2 / M_PI) * (a + 0.044715 * a * a * a)));
-        h = h + at::matmul(g, W(p + "mlp.c_proj.weight")) + W(p + "mlp.c_proj.bias");
-    }
-    h = layerNormByHand(h, W("ln_f.weight"), W("ln_f.bias"), 1e-5);
-    return at::matmul(h, W("wte.weight").t());
-}
-
-// ---- GPT-NeoX ----
-
-ModelConfig neoxConfig(bool parallel)
-{
-    ModelConfig c = gpt2Config();
-    c.modelType = QStringLiteral("gpt_neox");
-    c.intermediateSize = 40;
-    c.activation = QStringLiteral("gelu");
-    c.rope.enabled = true;
-    c.rope.theta = 10000.0;
-    c.rope.partialFactor = 0.5;
-    c.parallelResidual = parallel;
-    c.tieWordEmbeddings = false;
-    return c;
-}
-
-Tensors neoxTensors()
-{
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(23);
-    const int64_t D = kHidden, I = 40;
-    Tensors t;
-    t["gpt_neox.embed_in.weight"] = rnd(gen, {kVocab, D}, 1.0);
-    t["gpt_neox.final_layer_norm.weight"] = 1.0 + rnd(gen, {D}, 0.1);
-    t["gpt_neox.final_layer_norm.bias"] = rnd(gen, {D}, 0.1);
-    t["embed_out.weight"] = rnd(gen, {kVocab, D}, 0.3);
-    for (int l = 0; l < kLayers; ++l) {
-        const QString p = QStringLiteral("gpt_neox.layers.%1.").arg(l);
-        for (const char *ln : {"input_layernorm", "post_attention_layernorm"}) {
-            t[p + ln + ".weight"] = 1.0 + rnd(gen, {D}, 0.1);
-            t[p + ln + ".bias"] = rnd(gen, {D}, 0.1);
-        }
-        t[p + "attention.query_key_value.weight"] = rnd(gen, {3 * D, D}, 0.4);
-        t[p + "attention.query_key_value.bias"] = rnd(gen, {3 * D}, 0.2);
-        t[p + "attention.dense.weight"] = rnd(gen, {D, D}, 0.3);
-        t[p + "attention.dense.bias"] = rnd(gen, {D}, 0.1);
-        t[p + "mlp.dense_h_to_4h.weight"] = rnd(gen, {I, D}, 0.3);
-        t[p + "mlp.dense_h_to_4h.bias"] = rnd(gen, {I}, 0.1);
-        t[p + "mlp.dense_4h_to_h.weight"] = rnd(gen, {D, I}, 0.3);
-        t[p + "mlp.dense_4h_to_h.bias"] = rnd(gen, {D}, 0.1);
-    }
-    return roundedToFloat(t);
-}
-
-// Rotary on dims [0, r) of x [B, T, d]: dim i pairs with i + r/2.
-at::Tensor partialRotaryByHand(const at::Tensor &x, int r, double theta)
-{
-    const int64_t T = x.size(1), half = r / 2;
-    at::Tensor out = x.clone();
-    for (int64_t t = 0; t < T; ++t)
-        for (int64_t i = 0; i < half; ++i) {
-            const double angle = double(t) * std::pow(theta, -2.0 * double(i) / r);
-            const at::Tensor a = x.select(1, t).select(-1, i), b = x.select(1, t).select(-1, i + half);
-            out.select(1, t).select(-1, i).copy_(a * std::cos(angle) - b * std::sin(angle));
-            out.select(1, t).select(-1, i + half).copy_(b * std::cos(angle) + a * std::sin(angle));
-        }
-    return out;
-}
-
-at::Tensor neoxByHand(const Tensors &t, const at::Tensor &ids, const at::Tensor &mask, bool parallel)
-{
-    const int64_t T = ids.size(1), D = kHidden, d = kHeadDim;
-    auto W = [&](const QString &n) { return t.at(n); };
-    at::Tensor h = W("gpt_neox.embed_in.weight").index_select(0, ids.flatten()).view({ids.size(0), T, D});
-    for (int l = 0; l < kLayers; ++l) {
-        const QString p = QStringLiteral("gpt_neox.layers.%1.").arg(l);
-        const at::Tensor x = layerNormByHand(h, W(p + "input_layernorm.weight"), W(p + "input_layernorm.bias"), 1e-5);
-        std::vector<at::Tensor> zs;
-        for (int hd = 0; hd < kHeads; ++hd) {
-            // Head hd owns rows hd*3d .. hd*3d+3d: its q, then k, then v.
-            auto rows = [&](int part) {
-                const int64_t start = int64_t(hd) * 3 * d + part * d;
-                return at::matmul(x, W(p + "attention.query_key_value.weight").narrow(0, start, d).t())
-                       + W(p + "attention.query_key_value.bias").narrow(0, start, d);
-            };
-            const at::Tensor q = partialRotaryByHand(rows(0), 2, 10000.0);
-            const at::Tensor k = partialRotaryByHand(rows(1), 2, 10000.0);
-            zs.push_back(at::matmul(causalSoftmax(at::matmul(q, k.transpose(1, 2)) / std::sqrt(double(d)), mask), rows(2)));
-        }
-        const at::Tensor attn = at::matmul(at::cat(zs, -1), W(p + "attention.dense.weight").t()) + W(p + "attention.dense.bias");
-        auto mlp = [&](const at::Tensor &in) {
-            const at::Tensor n = layerNormByHand(in, W(p + "post_attention_layernorm.weight"), W(p + "post_attention_layernorm.bias"), 1e-5);
-            const at::Tensor a = at::matmul(n, W(p + "mlp.dense_h_to_4h.weight").t()) + W(p + "mlp.dense_h_to_4h.bias");
-            const at::Tensor g = 0.5 * a * (1 + at::erf(a / std::sqrt(2.0)));
-            return at::matmul(g, W(p + "mlp.dense_4h_to_h.weight").t()) + W(p + "mlp.dense_4h_to_h.bias");
-        };
-        h = parallel ? h + attn + mlp(h) : (h + attn) + mlp(h + attn);
-    }
-    h = layerNormByHand(h, W("gpt_neox.final_layer_norm.weight"), W("gpt_neox.final_layer_norm.bias"), 1e-5);
-    return at::matmul(h, W("embed_out.weight").t());
-}
-
 double maxAbs(const at::Tensor &a, const at::Tensor &b)
 {
     return (a - b).abs().max().item<double>();
 }
+
+
+struct GptCase
+{
+    QString family;
+    ModelConfig config;
+    Tensors tensors;
+};
+
+GptCase gptCase(const QString &family)
+{
+    if (family == QLatin1String("gpt2"))
+        return {family, gpt2Config(), gpt2Tensors()};
+    return {family, neoxConfig(true), neoxTensors()};
+}
+
+std::unique_ptr<TransformerModel> float64Model(const GptCase &c)
+{
+    EngineOptions o;
+    o.dtype = at::kDouble;
+    return std::make_unique<TransformerModel>(loadedFrom(c.config, c.tensors), o);
+}
+
+void addFamilies()
+{
+    QTest::addColumn<QString>("family");
+    QTest::newRow("gpt2") << QStringLiteral("gpt2");
+    QTest::newRow("gpt_neox") << QStringLiteral("gpt_neox");
+}
+
+const CapturedProjection &projection(const ForwardRecord &r, int layer, const char *block)
+{
+    for (const CapturedProjection &p : r.projections)
+        if (p.layer == layer && p.block == QLatin1String(block))
+            return p;
+    qFatal("projection %s of layer %d not captured", block, layer);
+}
+
+constexpr uint32_t kAllPoints = (1u << kAttentionPointCount) - 1;
 
 } // namespace
 
@@ -230,6 +79,11 @@ private Q_SLOTS:
     void gpt2PerSampleGradientsInStoredLayout();
     void neoxMatchesHandForward_data();
     void neoxMatchesHandForward();
+    void interventionPointsMatchHandComputation_data() { addFamilies(); }
+    void interventionPointsMatchHandComputation();
+    void attentionGradientsMatchFiniteDifferences_data() { addFamilies(); }
+    void attentionGradientsMatchFiniteDifferences();
+    void gpt2FusedConv1DEqualsSplitLayout();
     void computeSettingsDriveEveryPool();
 };
 
@@ -298,6 +152,180 @@ void TestEngineGpt::neoxMatchesHandForward()
     }
     // The residual wiring matters: the other variant is another model.
     QVERIFY(maxAbs(logits, neoxByHand(t, ids, mask, !parallel)) > 1e-4);
+}
+
+void TestEngineGpt::interventionPointsMatchHandComputation()
+{
+    QFETCH(QString, family);
+    const GptCase c = gptCase(family);
+    const auto model = float64Model(c);
+    const auto [ids, mask] = randomBatch({6, 4}, 6, kVocab, 13);
+    ForwardOptions options;
+    options.interventions.capture.points = kAllPoints;
+    options.captureProjections = true;
+    ForwardRecord record;
+    model->forward(ids, mask, options, &record);
+    const int64_t B = ids.size(0), T = ids.size(1);
+    for (int layer = 0; layer < kLayers; ++layer) {
+        // The fused projection's input is the layer's attention input (after ln_1).
+        const at::Tensor x = projection(record, layer, "qkv").input;
+        std::vector<at::Tensor> zs;
+        for (int head = 0; head < kHeads; ++head) {
+            const HeadPoints hand = family == QLatin1String("gpt2")
+                                        ? gpt2HeadByHand(c.tensors, layer, head, x, mask)
+                                        : neoxHeadByHand(c.tensors, layer, head, x, mask);
+            const std::pair<AttentionPoint, at::Tensor> expected[] = {
+                {AttentionPoint::Q, hand.q}, {AttentionPoint::K, hand.k}, {AttentionPoint::V, hand.v},
+                {AttentionPoint::Scores, hand.scores}, {AttentionPoint::Pattern, hand.pattern},
+                {AttentionPoint::Z, hand.z}};
+            for (const auto &[point, value] : expected) {
+                const at::Tensor captured = record.attention.at(layer, point);
+                QVERIFY(captured.defined());
+                QCOMPARE(captured.size(1), int64_t(kHeads));
+                const double diff = maxAbs(captured.select(1, head), value);
+                QVERIFY2(diff < 1e-12, qPrintable(QStringLiteral("layer %1 head %2 %3: |diff| %4")
+                                                      .arg(layer).arg(head).arg(attentionPointName(point)).arg(diff)));
+            }
+            zs.push_back(hand.z);
+        }
+        // The O projection reads the heads' z side by side.
+        QVERIFY(maxAbs(projection(record, layer, "o").input, at::cat(zs, -1)) < 1e-12);
+        QCOMPARE(record.attention.at(layer, AttentionPoint::Pattern).sizes(), (at::IntArrayRef{B, kHeads, T, T}));
+    }
+}
+
+void TestEngineGpt::attentionGradientsMatchFiniteDifferences()
+{
+    QFETCH(QString, family);
+    const bool gpt2 = family == QLatin1String("gpt2");
+    const auto model = float64Model(gptCase(family));
+    model->setAttentionRequiresGrad(true);
+    const auto [ids, mask] = randomBatch({6, 4}, 6, kVocab, 5);
+    auto loss = [&] { return causalLmLossPerSample(model->forward(ids, mask), ids, mask).sum(); };
+    loss().backward();
+    const int64_t D = kHidden, d = kHeadDim;
+    const double eps = 1e-6;
+    int checked = 0;
+    for (const QString &name : model->attentionWeightNames()) {
+        at::Tensor w = model->parameter(name);
+        const at::Tensor grad = w.grad().clone();
+        // (row, column) entries as stored. Fused tensors: one entry in each of
+        // the Q, K and V ranges (GPT-2: D-wide column blocks; NeoX: rows
+        // [head][q | k | v][d]), each in another head. O: three entries.
+        std::vector<std::pair<int64_t, int64_t>> entries;
+        const bool fused = name.endsWith(QLatin1String("c_attn.weight"))
+                           || name.endsWith(QLatin1String("query_key_value.weight"));
+        for (int part = 0; part < 3; ++part) {
+            const int64_t head = part + 1, within = part, other = (5 * part + 3) % D;
+            if (!fused)
+                entries.push_back({(7 * part + 2) % D, (3 * part + 11) % D});
+            else if (gpt2)
+                entries.push_back({other, part * D + head * d + within});
+            else
+                entries.push_back({head * 3 * d + part * d + within, other});
+        }
+        for (const auto &[r, col] : entries) {
+            double plus, minus;
+            {
+                at::NoGradGuard noGrad;
+                const double orig = w[r][col].item<double>();
+                w[r][col] = orig + eps;
+                plus = loss().item<double>();
+                w[r][col] = orig - eps;
+                minus = loss().item<double>();
+                w[r][col] = orig;
+            }
+            const double numeric = (plus - minus) / (2 * eps);
+            const double analytic = grad[r][col].item<double>();
+            const QString what = QStringLiteral("%1[%2,%3]: autograd %4, finite difference %5")
+                                     .arg(name).arg(r).arg(col).arg(analytic).arg(numeric);
+            // An entry that no path reaches would compare 0 with 0.
+            QVERIFY2(std::abs(numeric) > 1e-6, qPrintable(what));
+            QVERIFY2(std::abs(numeric - analytic) <= 1e-4 * std::max(std::abs(numeric), 1e-3), qPrintable(what));
+            ++checked;
+        }
+    }
+    QCOMPARE(checked, 2 * 3 * kLayers);
+}
+
+void TestEngineGpt::gpt2FusedConv1DEqualsSplitLayout()
+{
+    // What is compared: the engine runs GPT-2 from its fused Conv1D tensors
+    // (c_attn [D, 3D], c_proj [D, D], stored [in, out]). The same weights are
+    // cut into nn.Linear q/k/v/o tensors ([out, in]) head by head at the
+    // places structure detection reports, and one sample's attention is
+    // recomputed from the engine's captured layer input through the engine's
+    // own AttentionCore. The split layout must give the engine's z and
+    // attention output, and, fed the engine's upstream gradient dl_b/d(out),
+    // weight gradients equal to the engine's per-sample gradients of the fused
+    // tensors read through the same slices.
+    const Tensors t = gpt2Tensors();
+    const LoadedModel loaded = loadedFrom(gpt2Config(), t);
+    const ModelStructure s = detectStructure(&*loaded.config, TensorIndex::fromStore(*loaded.tensors), loaded.path);
+    EngineOptions o;
+    o.dtype = at::kDouble;
+    TransformerModel model(loaded, o);
+    model.setAttentionRequiresGrad(true);
+    const auto [ids, mask] = randomBatch({6, 3}, 6, kVocab, 29);
+    ForwardOptions f;
+    f.interventions.capture.points = pointBit(AttentionPoint::Z);
+    f.captureProjections = true;
+    ForwardRecord rec;
+    causalLmLossPerSample(model.forward(ids, mask, f, &rec), ids, mask).sum().backward();
+
+    const int64_t B = ids.size(0), T = ids.size(1), D = kHidden, d = kHeadDim;
+    QCOMPARE(int(s.layers.size()), kLayers);
+    for (const AttentionLayer &a : s.layers) {
+        QVERIFY(a.conv1d);
+        QCOMPARE(a.layout, QkvLayout::FusedBlocked);
+        QCOMPARE(a.q.axis, Axis::Cols);
+        QCOMPARE(a.o.axis, Axis::Rows);
+        // Q/K/V heads are output rows of the split weight, O heads its input columns.
+        auto linearOf = [&](const BlockSlice &b, int catDim) {
+            std::vector<at::Tensor> heads;
+            for (int h = 0; h < b.heads; ++h)
+                heads.push_back(t.at(b.tensor).narrow(b.axis == Axis::Cols ? 1 : 0, b.starts[size_t(h)], b.headDim).t());
+            return at::cat(heads, catDim).contiguous();
+        };
+        auto biasOf = [&](const BlockSlice &b) {
+            std::vector<at::Tensor> heads;
+            for (int h = 0; h < b.heads; ++h)
+                heads.push_back(t.at(b.bias).narrow(0, b.starts[size_t(h)], b.headDim));
+            return at::cat(heads, 0);
+        };
+        const at::Tensor bo = t.at(QStringLiteral("h.%1.attn.c_proj.bias").arg(a.index));
+        const at::Tensor x = projection(rec, a.index, "qkv").input;
+        const CapturedProjection &out = projection(rec, a.index, "o");
+        const at::Tensor upstream = out.output.grad();
+        QVERIFY(upstream.defined());
+        const at::Tensor fusedPerSample = projection(rec, a.index, "qkv").perSampleWeightGradient(); // [B, D, 3D]
+        const at::Tensor projPerSample = out.perSampleWeightGradient();                             // [B, D, D]
+        for (int64_t b = 0; b < B; ++b) {
+            at::Tensor wq = linearOf(a.q, 0).requires_grad_(), wk = linearOf(a.k, 0).requires_grad_();
+            at::Tensor wv = linearOf(a.v, 0).requires_grad_(), wo = linearOf(a.o, 1).requires_grad_();
+            const at::Tensor xb = x.narrow(0, b, 1);
+            auto heads = [&](const at::Tensor &y) { return y.view({1, T, kHeads, d}).transpose(1, 2); };
+            const AttentionCore core(nullptr, nullptr);
+            const at::Tensor z = core.attend(a.index, heads(at::matmul(xb, wq.t()) + biasOf(a.q)),
+                                             heads(at::matmul(xb, wk.t()) + biasOf(a.k)),
+                                             heads(at::matmul(xb, wv.t()) + biasOf(a.v)), 1.0 / std::sqrt(double(d)),
+                                             AttentionMasking(mask.narrow(0, b, 1), /*causal=*/true));
+            const at::Tensor attended = at::matmul(z.transpose(1, 2).reshape({1, T, D}), wo.t()) + bo;
+            QVERIFY(maxAbs(z[0], rec.attention.at(a.index, AttentionPoint::Z)[b]) < 1e-12);
+            QVERIFY(maxAbs(attended[0], out.output.detach()[b]) < 1e-12);
+
+            attended.backward(upstream.narrow(0, b, 1));
+            const std::pair<const BlockSlice *, at::Tensor> blocks[] = {{&a.q, wq}, {&a.k, wk}, {&a.v, wv}};
+            for (const auto &[slice, w] : blocks)
+                for (int h = 0; h < kHeads; ++h) {
+                    const at::Tensor engine = fusedPerSample[b].narrow(1, slice->starts[size_t(h)], d).t();
+                    QVERIFY(engine.abs().max().item<double>() > 0);
+                    QVERIFY(maxAbs(w.grad().narrow(0, h * d, d), engine) < 1e-12);
+                }
+            for (int h = 0; h < kHeads; ++h)
+                QVERIFY(maxAbs(wo.grad().narrow(1, h * d, d), projPerSample[b].narrow(0, a.o.starts[size_t(h)], d).t()) < 1e-12);
+        }
+    }
 }
 
 void TestEngineGpt::computeSettingsDriveEveryPool()

@@ -187,7 +187,7 @@ private Q_SLOTS:
             settings.permutations = 999;
             settings.bootstrapResamples = 10;
             settings.seed = quint64(d);
-            const HeadStatistics stats = headStatistics({blocks[size_t(d)]}, nA, settings).front();
+            const BlockStatistics stats = headStatistics({blocks[size_t(d)]}, nA, settings).front();
             below += stats.pValue.lt(0.05).sum().item<int>();
             belowHalf += stats.pValue.lt(0.5).sum().item<int>();
             flagged += stats.flagged.sum().item<int>();
@@ -205,7 +205,7 @@ private Q_SLOTS:
         const int64_t nA = 24, nB = 24;
         const at::Tensor kernels = pooledKernels(gradients(nA, 71), gradients(nB, 72, /*headScale=*/3.0));
         StatisticsSettings settings;
-        const HeadStatistics stats = headStatistics({kernels.unsqueeze(0)}, nA, settings).front();
+        const BlockStatistics stats = headStatistics({kernels.unsqueeze(0)}, nA, settings).front();
         QVERIFY(stats.flagged[0][0].item<bool>());
         QVERIFY(stats.pValue[0][0].item<double>() <= 2.0 / 1001.0);
         QVERIFY(std::abs(stats.z[0][0].item<double>()) > 3.0);
@@ -227,15 +227,15 @@ private Q_SLOTS:
         StatisticsSettings settings;
         settings.seed = 12345;
         at::set_num_threads(1);
-        const std::vector<HeadStatistics> one = headStatistics(blocks, 20, settings);
+        const std::vector<BlockStatistics> one = headStatistics(blocks, 20, settings);
         at::set_num_threads(2);
-        const std::vector<HeadStatistics> two = headStatistics(blocks, 20, settings);
+        const std::vector<BlockStatistics> two = headStatistics(blocks, 20, settings);
         QCOMPARE(one.size(), size_t(3));
         for (size_t b = 0; b < one.size(); ++b) {
-            const std::vector<at::Tensor HeadStatistics::*> members{
-                &HeadStatistics::statistic, &HeadStatistics::nullMean, &HeadStatistics::nullSd,
-                &HeadStatistics::pValue, &HeadStatistics::qValue, &HeadStatistics::z, &HeadStatistics::ratio,
-                &HeadStatistics::ciLow, &HeadStatistics::ciHigh, &HeadStatistics::direction, &HeadStatistics::flagged};
+            const std::vector<at::Tensor BlockStatistics::*> members{
+                &BlockStatistics::statistic, &BlockStatistics::nullMean, &BlockStatistics::nullSd,
+                &BlockStatistics::pValue, &BlockStatistics::qValue, &BlockStatistics::z, &BlockStatistics::ratio,
+                &BlockStatistics::ciLow, &BlockStatistics::ciHigh, &BlockStatistics::direction, &BlockStatistics::flagged};
             for (size_t m = 0; m < members.size(); ++m) {
                 const at::Tensor &x = one[b].*members[m], &y = two[b].*members[m];
                 QVERIFY2(at::equal(x, y), qPrintable(QString("block %1, member %2: max difference %3").arg(b).arg(m)
@@ -244,7 +244,7 @@ private Q_SLOTS:
             QCOMPARE(one[b].pValue.sizes().vec(), (std::vector<int64_t>{2, Heads}));
         }
         // A block's results do not depend on the other blocks analysed with it.
-        const HeadStatistics alone = headStatistics({blocks[1]}, 20, settings).front();
+        const BlockStatistics alone = headStatistics({blocks[1]}, 20, settings).front();
         QVERIFY(at::equal(alone.pValue, one[1].pValue));
         QVERIFY(at::equal(alone.ciLow, one[1].ciLow));
         // Another seed, other draws.
@@ -264,7 +264,7 @@ private Q_SLOTS:
         settings.fdrFamily = FdrFamily::All;
         const auto joint = headStatistics(blocks, 10, settings);
         std::vector<double> all;
-        for (const HeadStatistics &s : perBlock) {
+        for (const BlockStatistics &s : perBlock) {
             QVERIFY(at::equal(s.qValue.flatten(), at::tensor(benjaminiHochberg(std::vector<double>(
                 s.pValue.data_ptr<double>(), s.pValue.data_ptr<double>() + s.pValue.numel())), at::kDouble)));
             all.insert(all.end(), s.pValue.data_ptr<double>(), s.pValue.data_ptr<double>() + s.pValue.numel());
