@@ -1,7 +1,10 @@
 #include "BlockComparisonPlot.h"
 
 #include "HeatmapPlot.h"
+#include "PlotStyle.h"
 
+#include <QHelpEvent>
+#include <QToolTip>
 #include <cmath>
 
 namespace qkov {
@@ -13,6 +16,22 @@ const char *const blockNames[4] = {"Q", "K", "V", "O"};
 BlockComparisonPlot::BlockComparisonPlot(QWidget *parent) : QCustomPlot(parent)
 {
     setAccessibleName(tr("Block comparison"));
+    setMouseTracking(true);
+    setMinimumSize(520, 320);
+}
+
+void BlockComparisonPlot::updateLayout()
+{
+    QCustomPlot::updateLayout();
+    // Square cells at any widget or export size (the axis rects are known only now).
+    for (QCPColorMap *map : m_maps)
+        if (map)
+            plotstyle::fitSquareCells(map->keyAxis()->axisRect(), map->keyAxis(), map->valueAxis(), m_data.heads, m_data.layers);
+}
+
+QCPColorMap *BlockComparisonPlot::colorMap(int block) const
+{
+    return block >= 0 && block < 4 ? m_maps[size_t(block)] : nullptr;
 }
 
 void BlockComparisonPlot::setData(const BlockComparisonData &data)
@@ -20,61 +39,54 @@ void BlockComparisonPlot::setData(const BlockComparisonData &data)
     m_data = data;
     clearPlottables();
     clearItems();
+    m_selection.clear();
     plotLayout()->clear();
+    m_maps = {};
 
-    const QColor fg = palette().color(QPalette::WindowText);
-    auto *title = new QCPTextElement(this, data.title, QFont(font().family(), int(font().pointSize() * 1.15), QFont::Bold));
-    title->setTextColor(fg);
-    plotLayout()->addElement(0, 0, title);
+    m_title = new QCPTextElement(this, data.title, plotstyle::titleFont(font()));
+    plotLayout()->addElement(0, 0, m_title);
     auto *maps = new QCPLayoutGrid;
     plotLayout()->addElement(1, 0, maps);
-    auto *bars = new QCPAxisRect(this);
-    plotLayout()->addElement(2, 0, bars);
+    m_barRect = new QCPAxisRect(this);
+    plotLayout()->addElement(2, 0, m_barRect);
     plotLayout()->setRowStretchFactor(0, 0.01);
     plotLayout()->setRowStretchFactor(1, 1.0);
-    plotLayout()->setRowStretchFactor(2, 0.45);
+    plotLayout()->setRowStretchFactor(2, 0.55);
+    maps->setColumnSpacing(12);
 
-    double lo = qInf(), hi = -qInf();
-    for (const auto &v : data.values)
-        for (double x : v)
-            if (std::isfinite(x)) {
-                lo = std::min(lo, x);
-                hi = std::max(hi, x);
-            }
-    if (!std::isfinite(lo)) {
-        lo = 0;
-        hi = 1;
-    }
-    if (data.diverging) {
-        const double m = std::max({std::abs(lo), std::abs(hi), 1e-300});
-        lo = -m;
-        hi = m;
-    }
-    auto *scale = new QCPColorScale(this);
-    scale->setType(QCPAxis::atRight);
-    scale->setGradient(data.diverging ? HeatmapPlot::blueWhiteRed() : HeatmapPlot::viridis());
-    scale->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1));
-    scale->axis()->setLabel(data.valueLabel);
+    m_scale = new QCPColorScale(this);
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->setBarWidth(12);
+    m_scale->setGradient(data.diverging ? HeatmapPlot::blueWhiteRed() : HeatmapPlot::viridis());
+    m_scale->axis()->setLabel(data.valueLabel);
     auto *margins = new QCPMarginGroup(this);
 
     QVector<double> keys, means;
+    m_grid = useGrid(data);
+    QCPLayoutGrid *mapGrid = maps;
+    if (m_grid) {
+        mapGrid = new QCPLayoutGrid;
+        maps->addElement(0, 0, mapGrid);
+        mapGrid->setColumnSpacing(12);
+        mapGrid->setRowSpacing(4);
+    }
     for (int b = 0; b < 4; ++b) {
         auto *rect = new QCPAxisRect(this);
-        maps->addElement(0, b, rect);
-        rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+        const int row = m_grid ? b / 2 : 0, column = m_grid ? b % 2 : b;
+        mapGrid->addElement(row, column, rect);
+        rect->setMarginGroup(QCP::msTop | QCP::msBottom | QCP::msLeft, margins);
         QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
-        x->setLabel(tr("Head (%1)").arg(QLatin1String(blockNames[b])));
-        y->setLabel(b == 0 ? tr("Layer") : QString());
+        x->setLabel(tr("Head (block %1)").arg(QLatin1String(blockNames[b])));
+        y->setLabel(column == 0 ? tr("Layer") : QString());
         y->setRangeReversed(true);
+        x->setTicker(plotstyle::indexTicker(data.heads));
+        y->setTicker(plotstyle::indexTicker(data.layers));
         for (QCPAxis *axis : {x, y}) {
             axis->grid()->setVisible(false);
             axis->setSubTicks(false);
-            auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
-            ticker->setTickStep(1.0);
-            ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-            axis->setTicker(ticker);
         }
         auto *map = new QCPColorMap(x, y);
+        m_maps[size_t(b)] = map;
         map->data()->setSize(data.heads, data.layers);
         map->data()->setRange(QCPRange(0, qMax(0, data.heads - 1)), QCPRange(0, qMax(0, data.layers - 1)));
         double sum = 0;
@@ -88,88 +100,291 @@ void BlockComparisonPlot::setData(const BlockComparisonData &data)
                     sum += v;
                     ++count;
                 }
-                if (i < data.flagged[b].size() && data.flagged[b][i]) {
-                    for (const auto &[inset, color, w] : {std::tuple{0.04, QColor(Qt::black), 2.4}, std::tuple{0.12, QColor(Qt::white), 1.2}}) {
-                        auto *r = new QCPItemRect(this);
-                        r->setClipAxisRect(rect);
-                        r->topLeft->setAxes(x, y);
-                        r->bottomRight->setAxes(x, y);
-                        r->topLeft->setCoords(h - 0.5 + inset, l - 0.5 + inset);
-                        r->bottomRight->setCoords(h + 0.5 - inset, l + 0.5 - inset);
-                        r->setPen(QPen(color, w));
-                    }
-                }
+                if (i < data.flagged[b].size() && data.flagged[b][i])
+                    plotstyle::addCellOutline(this, x, y, h, l, 2.2);
             }
-        map->setColorScale(scale);
+        map->setColorScale(m_scale);
         map->setInterpolate(false);
         x->setRange(-0.5, data.heads - 0.5);
         y->setRange(-0.5, data.layers - 0.5);
         keys << b;
         means << (count ? sum / count : 0.0);
     }
-    maps->addElement(0, 4, scale);
-    scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    // In the 2 x 2 grid the colour scale spans both rows of maps.
+    maps->addElement(0, m_grid ? 1 : 4, m_scale);
+    if (!m_grid)
+        m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
 
-    auto *barChart = new QCPBars(bars->axis(QCPAxis::atBottom), bars->axis(QCPAxis::atLeft));
-    barChart->setData(keys, means);
-    barChart->setWidth(0.6);
-    barChart->setBrush(QColor(49, 104, 142));
-    barChart->setPen(Qt::NoPen);
+    m_bars = new QCPBars(m_barRect->axis(QCPAxis::atBottom), m_barRect->axis(QCPAxis::atLeft));
+    m_bars->setData(keys, means);
+    m_bars->setWidth(0.6);
+    m_bars->setBrush(QColor(49, 104, 142)); // viridis blue: readable on light and dark backgrounds
+    m_bars->setPen(Qt::NoPen);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (int b = 0; b < 4; ++b)
         ticker->addTick(b, tr("Block %1").arg(QLatin1String(blockNames[b])));
-    bars->axis(QCPAxis::atBottom)->setTicker(ticker);
-    bars->axis(QCPAxis::atBottom)->setRange(-0.6, 3.6);
-    bars->axis(QCPAxis::atBottom)->grid()->setVisible(false);
-    bars->axis(QCPAxis::atLeft)->setLabel(tr("Mean over heads"));
-    bars->axis(QCPAxis::atLeft)->rescale();
-    QCPRange r = bars->axis(QCPAxis::atLeft)->range();
-    bars->axis(QCPAxis::atLeft)->setRange(std::min(0.0, r.lower * 1.1), std::max(r.upper * 1.1, 1e-300));
+    QCPAxis *barX = m_barRect->axis(QCPAxis::atBottom), *barY = m_barRect->axis(QCPAxis::atLeft);
+    barX->setTicker(ticker);
+    barX->setRange(-0.6, 3.6);
+    barX->grid()->setVisible(false);
+    barY->rescale();
+    const QCPRange r = barY->range();
+    barY->setRange(std::min(0.0, r.lower * 1.1), std::max(r.upper * 1.15, 1e-300));
+    const int exponent = plotstyle::displayExponent(std::max(std::abs(r.lower), std::abs(r.upper)));
+    auto barTicker = QSharedPointer<plotstyle::ScaledTicker>::create(exponent);
+    barTicker->setTickCount(4);
+    barY->setTicker(barTicker);
+    barY->setLabel(tr("Mean over heads") + plotstyle::exponentSuffix(exponent));
+    if (m_selLayer >= data.layers || m_selHead >= data.heads)
+        m_selLayer = m_selHead = -1;
+    rebuildSelection();
+    updateScale();
+    applyFonts(font());
     applyPalette();
     replot();
 }
 
+void BlockComparisonPlot::updateScale()
+{
+    if (!m_scale)
+        return;
+    double lo = qInf(), hi = -qInf(), minPositive = qInf();
+    for (const auto &v : m_data.values)
+        for (double x : v)
+            if (std::isfinite(x)) {
+                lo = std::min(lo, x);
+                hi = std::max(hi, x);
+                if (x > 0)
+                    minPositive = std::min(minPositive, x);
+            }
+    if (!std::isfinite(lo)) {
+        lo = 0;
+        hi = 1;
+    }
+    m_scale->setDataScaleType(m_log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (m_log) {
+        m_scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        m_scale->axis()->setNumberFormat(QStringLiteral("eb"));
+        m_scale->axis()->setNumberPrecision(0);
+        m_scale->axis()->setLabel(m_data.valueLabel + tr(", log scale"));
+        m_scale->setDataRange(QCPRange(std::isfinite(minPositive) ? minPositive : 1e-12, std::max(hi, minPositive * 10)));
+        return;
+    }
+    const int exponent = plotstyle::displayExponent(std::max(std::abs(lo), std::abs(hi)));
+    auto ticker = QSharedPointer<plotstyle::ScaledTicker>::create(exponent);
+    ticker->setTickCount(5);
+    m_scale->axis()->setTicker(ticker);
+    m_scale->axis()->setNumberFormat(QStringLiteral("g"));
+    m_scale->axis()->setNumberPrecision(4);
+    m_scale->axis()->setLabel(m_data.valueLabel + plotstyle::exponentSuffix(exponent));
+    if (m_data.diverging) {
+        const double m = std::max({std::abs(lo), std::abs(hi), 1e-300});
+        m_scale->setDataRange(QCPRange(-m, m)); // white is exactly 0
+    } else {
+        m_scale->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1));
+    }
+}
+
+void BlockComparisonPlot::setLogScale(bool log)
+{
+    m_log = log && !m_data.diverging;
+    updateScale();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void BlockComparisonPlot::setSelectedCell(int layer, int head)
+{
+    const bool valid = layer >= 0 && head >= 0 && layer < m_data.layers && head < m_data.heads;
+    m_selLayer = valid ? layer : -1;
+    m_selHead = valid ? head : -1;
+    rebuildSelection();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void BlockComparisonPlot::rebuildSelection()
+{
+    for (QCPItemRect *r : std::as_const(m_selection))
+        removeItem(r);
+    m_selection.clear();
+    if (m_selLayer < 0)
+        return;
+    for (QCPColorMap *map : m_maps)
+        if (map)
+            m_selection << plotstyle::addCellSelection(this, map->keyAxis(), map->valueAxis(), m_selHead, m_selLayer);
+}
+
+void BlockComparisonPlot::applyFonts(const QFont &base)
+{
+    for (QCPAxisRect *rect : axisRects())
+        for (QCPAxis *axis : rect->axes())
+            plotstyle::setAxisFonts(axis, base);
+    if (m_scale)
+        plotstyle::setAxisFonts(m_scale->axis(), base);
+    if (m_title)
+        m_title->setFont(plotstyle::titleFont(base));
+}
+
+bool BlockComparisonPlot::useGrid(const BlockComparisonData &data)
+{
+    // 2 x 2 when a row of four maps would be much wider than the figure (the
+    // usual case: more heads than layers), one row for tall or square maps.
+    if (data.layers <= 0 || data.heads <= 0)
+        return false;
+    const double aspect = double(data.heads) / data.layers, target = 2.5;
+    return std::abs(std::log(aspect / target)) < std::abs(std::log(4 * aspect / target));
+}
+
 void BlockComparisonPlot::applyPalette()
 {
-    const QPalette pal = palette();
-    const QColor fg = pal.color(QPalette::WindowText);
+    applyColors(palette());
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void BlockComparisonPlot::applyColors(const QPalette &pal)
+{
     setBackground(pal.brush(QPalette::Base));
     for (QCPAxisRect *rect : axisRects()) {
         rect->setBackground(pal.brush(QPalette::Base));
-        for (QCPAxis *axis : rect->axes()) {
-            axis->setBasePen(QPen(fg));
-            axis->setTickPen(QPen(fg));
-            axis->setSubTickPen(QPen(fg));
-            axis->setTickLabelColor(fg);
-            axis->setLabelColor(fg);
-        }
+        for (QCPAxis *axis : rect->axes())
+            plotstyle::colorAxis(axis, pal);
     }
-    replot(QCustomPlot::rpQueuedReplot);
+    if (m_scale)
+        plotstyle::colorAxis(m_scale->axis(), pal);
+    if (m_title)
+        m_title->setTextColor(pal.color(QPalette::WindowText));
+}
+
+bool BlockComparisonPlot::cellAt(const QPoint &pos, int *block, int *layer, int *head) const
+{
+    for (int b = 0; b < 4; ++b) {
+        const QCPColorMap *map = m_maps[size_t(b)];
+        if (!map || !map->keyAxis()->axisRect()->rect().contains(pos))
+            continue;
+        const int h = int(std::lround(map->keyAxis()->pixelToCoord(pos.x())));
+        const int l = int(std::lround(map->valueAxis()->pixelToCoord(pos.y())));
+        if (h < 0 || h >= m_data.heads || l < 0 || l >= m_data.layers)
+            return false;
+        *block = b;
+        *layer = l;
+        *head = h;
+        return true;
+    }
+    return false;
+}
+
+QPoint BlockComparisonPlot::cellCenter(int block, int layer, int head) const
+{
+    const QCPColorMap *map = colorMap(block);
+    if (!map)
+        return {};
+    return QPoint(int(std::lround(map->keyAxis()->coordToPixel(head))), int(std::lround(map->valueAxis()->coordToPixel(layer))));
 }
 
 bool BlockComparisonPlot::event(QEvent *event)
 {
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        int b = 0, l = 0, h = 0;
+        if (cellAt(help->pos(), &b, &l, &h)) {
+            const size_t i = size_t(l) * size_t(m_data.heads) + size_t(h);
+            const auto &v = m_data.values[size_t(b)];
+            const auto &f = m_data.flagged[size_t(b)];
+            QString text = tr("Block %1, layer %2, head %3\nscore %4")
+                               .arg(QLatin1String(blockNames[b])).arg(l).arg(h).arg(i < v.size() ? v[i] : qQNaN(), 0, 'g', 4);
+            if (i < f.size() && f[i])
+                text += tr("\nFlagged (FDR)");
+            QToolTip::showText(help->globalPos(), text, this);
+        } else {
+            QToolTip::hideText();
+        }
+        return true;
+    }
     if (event->type() == QEvent::PaletteChange)
         applyPalette();
+    if (event->type() == QEvent::FontChange) {
+        applyFonts(font());
+        replot(QCustomPlot::rpQueuedReplot);
+    }
     return QCustomPlot::event(event);
+}
+
+void BlockComparisonPlot::mouseReleaseEvent(QMouseEvent *event)
+{
+    int b = 0, l = 0, h = 0;
+    if (event->button() == Qt::LeftButton && cellAt(event->pos(), &b, &l, &h))
+        Q_EMIT cellClicked(b, l, h);
+    QCustomPlot::mouseReleaseEvent(event);
+}
+
+void BlockComparisonPlot::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    int b = 0, l = 0, h = 0;
+    if (event->button() == Qt::LeftButton && cellAt(event->pos(), &b, &l, &h))
+        Q_EMIT cellDoubleClicked(b, l, h);
+    QCustomPlot::mouseDoubleClickEvent(event);
 }
 
 QSize BlockComparisonPlot::preferredExportSize() const
 {
-    const int cell = m_data.heads > 16 || m_data.layers > 16 ? 9 : 16;
-    return {qMax(640, 200 + 4 * (m_data.heads * cell + 50)), qMax(420, 260 + m_data.layers * cell)};
+    // In points: maps of 12 pt cells, the colour scale, and the bar chart below.
+    const int cell = m_data.heads > 16 || m_data.layers > 16 ? 7 : 12;
+    const int mapW = m_data.heads * cell + 40, mapH = m_data.layers * cell + 34;
+    const int columns = m_grid ? 2 : 4, rows = m_grid ? 2 : 1;
+    const QFont title = plotstyle::titleFont(plotstyle::printFont());
+    const int titleWidth = QFontMetrics(title).horizontalAdvance(m_data.title) * 72 / int(plotstyle::layoutDpi()) + 16;
+    return {std::max({340, titleWidth, columns * mapW + 80}), qMax(300, 30 + rows * mapH + 130)};
+}
+
+template<class Draw>
+bool BlockComparisonPlot::withPrintLook(Draw draw, const QSize &pixels)
+{
+    const int selLayer = m_selLayer, selHead = m_selHead;
+    m_selLayer = m_selHead = -1;
+    rebuildSelection();
+    applyColors(plotstyle::printPalette());
+    applyFonts(plotstyle::printFont());
+    setViewport(QRect(QPoint(0, 0), pixels));
+    updateLayout();
+    const bool ok = draw();
+    setViewport(rect());
+    applyFonts(font());
+    applyColors(palette());
+    m_selLayer = selLayer;
+    m_selHead = selHead;
+    rebuildSelection();
+    replot(QCustomPlot::rpQueuedReplot);
+    return ok;
+}
+
+static QSize pointsToPixels(const QSize &points)
+{
+    return (QSizeF(points) * (plotstyle::layoutDpi() / 72.0)).toSize();
 }
 
 bool BlockComparisonPlot::exportPdf(const QString &path)
 {
     const QSize size = preferredExportSize();
-    return savePdf(path, size.width(), size.height(), QCP::epNoCosmetic, QStringLiteral("QKOV Workbench"), m_data.title);
+    return withPrintLook([&] { return plotstyle::savePdf(this, path, size, m_data.title); }, pointsToPixels(size));
+}
+
+bool BlockComparisonPlot::exportSvg(const QString &path)
+{
+    const QSize size = preferredExportSize();
+    return withPrintLook([&] { return plotstyle::saveSvg(this, path, size, m_data.title); }, pointsToPixels(size));
 }
 
 bool BlockComparisonPlot::exportPng(const QString &path, int dpi)
 {
     const QSize size = preferredExportSize();
-    return savePng(path, size.width(), size.height(), dpi / 72.0, -1, dpi, QCP::ruDotsPerInch);
+    return withPrintLook([&] { return plotstyle::savePng(this, path, size, dpi); }, pointsToPixels(size));
+}
+
+void BlockComparisonPlot::renderForPrint(QCPPainter *painter, const QSize &size)
+{
+    withPrintLook([&] {
+        plotstyle::drawVector(this, painter, size);
+        return true;
+    }, size);
 }
 
 } // namespace qkov

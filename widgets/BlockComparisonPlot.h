@@ -1,6 +1,7 @@
 #pragma once
 // The four blocks (Q, K, V, O) side by side on one shared colour scale, and
 // the block means as bars: which circuit do the two tasks compete over?
+// Cells answer hover, click and double-click like HeatmapPlot's.
 #include <qcustomplot.h>
 
 #include <array>
@@ -25,16 +26,53 @@ class BlockComparisonPlot : public QCustomPlot
 public:
     explicit BlockComparisonPlot(QWidget *parent = nullptr);
     void setData(const BlockComparisonData &data);
+    const BlockComparisonData &comparisonData() const { return m_data; }
+    // The colour map of block 0..3 (null before setData).
+    QCPColorMap *colorMap(int block) const;
+    QCPBars *meanBars() const { return m_bars; }
+    void setLogScale(bool log);
+    bool logScale() const { return m_log; }
+    // Marks (layer, head) in all four maps; (-1, -1) clears the mark.
+    void setSelectedCell(int layer, int head);
     void applyPalette();
+    bool cellAt(const QPoint &pos, int *block, int *layer, int *head) const;
+    QPoint cellCenter(int block, int layer, int head) const;
+
     bool exportPdf(const QString &path);
+    bool exportSvg(const QString &path);
     bool exportPng(const QString &path, int dpi = 300);
+    void renderForPrint(QCPPainter *painter, const QSize &size);
     QSize preferredExportSize() const;
+
+Q_SIGNALS:
+    void cellClicked(int block, int layer, int head);
+    void cellDoubleClicked(int block, int layer, int head);
 
 protected:
     bool event(QEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void updateLayout() override;
 
 private:
+    void applyColors(const QPalette &palette);
+    void applyFonts(const QFont &base);
+    static bool useGrid(const BlockComparisonData &data);
+    void updateScale();
+    void rebuildSelection();
+    template<class Draw>
+    bool withPrintLook(Draw draw, const QSize &pixels);
+
     BlockComparisonData m_data;
+    QCPTextElement *m_title = nullptr;
+    QCPColorScale *m_scale = nullptr;
+    std::array<QCPColorMap *, 4> m_maps{};
+    QCPAxisRect *m_barRect = nullptr;
+    QCPBars *m_bars = nullptr;
+    bool m_log = false;
+    bool m_grid = false; // 2 x 2 maps instead of one row
+    int m_selLayer = -1, m_selHead = -1;
+    QList<QCPItemRect *> m_selection;
 };
 
 } // namespace qkov

@@ -21,8 +21,8 @@ QString modelName(const AnalysisResult &r)
 QString valueLabel(const AnalysisResult &r)
 {
     if (r.settings.variant == QLatin1String("signed"))
-        return QCoreApplication::translate("qkov::FigureExport", "signed interference (mean over pairs)");
-    return QCoreApplication::translate("qkov::FigureExport", "interference M (mean over pairs)");
+        return QCoreApplication::translate("qkov::FigureExport", "signed interference M");
+    return QCoreApplication::translate("qkov::FigureExport", "interference M");
 }
 
 template<class T>

@@ -1,7 +1,9 @@
 #include "HeatmapPlot.h"
 
+#include "PlotStyle.h"
+
 #include <QHelpEvent>
-#include <QSvgGenerator>
+#include <QKeyEvent>
 #include <QToolTip>
 #include <cmath>
 
@@ -42,57 +44,69 @@ QCPColorGradient HeatmapPlot::blueWhiteRed()
 
 HeatmapPlot::HeatmapPlot(QWidget *parent)
     : QCustomPlot(parent), m_map(new QCPColorMap(xAxis, yAxis)), m_scale(new QCPColorScale(this)),
-      m_title(new QCPTextElement(this, QString(), QFont(font().family(), int(font().pointSize() * 1.15), QFont::Bold)))
+      m_title(new QCPTextElement(this, QString(), plotstyle::titleFont(font())))
 {
     setAccessibleName(tr("Layer by head heatmap"));
+    setFocusPolicy(Qt::StrongFocus);
     plotLayout()->insertRow(0);
     plotLayout()->addElement(0, 0, m_title);
     plotLayout()->addElement(1, 1, m_scale);
     m_scale->setType(QCPAxis::atRight);
+    m_scale->setBarWidth(14);
     m_map->setColorScale(m_scale);
     m_map->setGradient(viridis());
     m_map->setInterpolate(false);
-    m_map->setTightBoundary(true);
     xAxis->setLabel(tr("Head"));
     yAxis->setLabel(tr("Layer"));
     yAxis->setRangeReversed(true); // layer 0 at the top, as researchers read a network
-    for (QCPAxis *axis : {xAxis, yAxis}) {
+    for (QCPAxis *axis : {xAxis, yAxis, m_scale->axis()}) {
         axis->grid()->setVisible(false);
         axis->setSubTicks(false);
-        axis->setTicker(QSharedPointer<QCPAxisTickerFixed>::create());
-        axis->ticker().staticCast<QCPAxisTickerFixed>()->setTickStep(1.0);
-        axis->ticker().staticCast<QCPAxisTickerFixed>()->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     }
+    m_scale->axis()->setSubTicks(true);
+    applyFonts(font());
     // Keep the plot's margins in step with the colour scale's.
     auto *group = new QCPMarginGroup(this);
     axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     setMouseTracking(true);
+    setMinimumSize(260, 200);
     applyPalette();
 }
 
 void HeatmapPlot::applyPalette()
 {
-    const QPalette pal = palette();
-    const QColor fg = pal.color(QPalette::WindowText);
+    applyColors(palette());
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HeatmapPlot::applyColors(const QPalette &pal)
+{
     setBackground(pal.brush(QPalette::Base));
     axisRect()->setBackground(pal.brush(QPalette::Base));
-    for (QCPAxis *axis : {xAxis, yAxis, m_scale->axis()}) {
-        axis->setBasePen(QPen(fg));
-        axis->setTickPen(QPen(fg));
-        axis->setSubTickPen(QPen(fg));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-    }
-    m_title->setTextColor(fg);
-    replot(QCustomPlot::rpQueuedReplot);
+    for (QCPAxis *axis : {xAxis, yAxis, m_scale->axis()})
+        plotstyle::colorAxis(axis, pal);
+    m_title->setTextColor(pal.color(QPalette::WindowText));
+}
+
+void HeatmapPlot::updateLayout()
+{
+    QCustomPlot::updateLayout();
+    // Square cells at any widget or export size (the axis rect is known only now).
+    plotstyle::fitSquareCells(axisRect(), xAxis, yAxis, m_data.heads, m_data.layers);
+}
+
+void HeatmapPlot::applyFonts(const QFont &base)
+{
+    for (QCPAxis *axis : {xAxis, yAxis, m_scale->axis()})
+        plotstyle::setAxisFonts(axis, base);
+    m_title->setFont(plotstyle::titleFont(base));
 }
 
 void HeatmapPlot::setData(const HeatmapData &data)
 {
     m_data = data;
     m_title->setText(data.title);
-    m_scale->axis()->setLabel(data.valueLabel);
     m_map->data()->setSize(data.heads, data.layers);
     m_map->data()->setRange(QCPRange(0, qMax(0, data.heads - 1)), QCPRange(0, qMax(0, data.layers - 1)));
     for (int l = 0; l < data.layers; ++l)
@@ -103,10 +117,17 @@ void HeatmapPlot::setData(const HeatmapData &data)
     m_map->setGradient(data.diverging ? blueWhiteRed() : viridis());
     if (data.diverging)
         m_log = false;
+    xAxis->setTicker(plotstyle::indexTicker(data.heads));
+    yAxis->setTicker(plotstyle::indexTicker(data.layers));
     xAxis->setRange(-0.5, data.heads - 0.5);
     yAxis->setRange(-0.5, data.layers - 0.5);
+    // Cells stay at least 16 px on screen; labels and scale need ~150 px.
+    setMinimumSize(qMax(260, 150 + 16 * data.heads), qMax(200, 110 + 16 * data.layers));
+    if (m_selLayer >= data.layers || m_selHead >= data.heads)
+        m_selLayer = m_selHead = -1;
     updateRange();
     rebuildOutlines();
+    rebuildSelection();
     replot();
 }
 
@@ -115,6 +136,15 @@ void HeatmapPlot::setLogScale(bool log)
     m_log = log && !m_data.diverging;
     updateRange();
     replot();
+}
+
+void HeatmapPlot::setSelectedCell(int layer, int head)
+{
+    const bool valid = layer >= 0 && head >= 0 && layer < m_data.layers && head < m_data.heads;
+    m_selLayer = valid ? layer : -1;
+    m_selHead = valid ? head : -1;
+    rebuildSelection();
+    replot(QCustomPlot::rpQueuedReplot);
 }
 
 void HeatmapPlot::updateRange()
@@ -134,10 +164,21 @@ void HeatmapPlot::updateRange()
     }
     m_scale->setDataScaleType(m_log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     if (m_log) {
-        m_scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
+        ticker->setSubTickCount(8);
+        m_scale->axis()->setTicker(ticker);
+        m_scale->axis()->setNumberFormat(QStringLiteral("eb"));
+        m_scale->axis()->setNumberPrecision(0);
+        m_scale->axis()->setLabel(m_data.valueLabel + tr(", log scale"));
         m_scale->setDataRange(QCPRange(std::isfinite(minPositive) ? minPositive : 1e-12, std::max(hi, minPositive * 10)));
     } else {
-        m_scale->axis()->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        const int exponent = plotstyle::displayExponent(std::max(std::abs(lo), std::abs(hi)));
+        auto ticker = QSharedPointer<plotstyle::ScaledTicker>::create(exponent);
+        ticker->setTickCount(5);
+        m_scale->axis()->setTicker(ticker);
+        m_scale->axis()->setNumberFormat(QStringLiteral("g"));
+        m_scale->axis()->setNumberPrecision(4);
+        m_scale->axis()->setLabel(m_data.valueLabel + plotstyle::exponentSuffix(exponent));
         if (m_data.diverging) {
             const double m = std::max({std::abs(lo), std::abs(hi), 1e-300});
             m_scale->setDataRange(QCPRange(-m, m)); // white is exactly 0
@@ -155,20 +196,18 @@ void HeatmapPlot::rebuildOutlines()
     if (m_data.flagged.size() != m_data.values.size())
         return;
     for (int l = 0; l < m_data.layers; ++l)
-        for (int h = 0; h < m_data.heads; ++h) {
-            if (!m_data.flagged[size_t(l) * size_t(m_data.heads) + size_t(h)])
-                continue;
-            // A black outer and a white inner line: visible on any cell colour.
-            for (const auto &[inset, color, widthPx] : {std::tuple{0.04, QColor(Qt::black), 3.0}, std::tuple{0.10, QColor(Qt::white), 1.6}}) {
-                auto *rect = new QCPItemRect(this);
-                rect->topLeft->setCoords(h - 0.5 + inset, l - 0.5 + inset);
-                rect->bottomRight->setCoords(h + 0.5 - inset, l + 0.5 - inset);
-                rect->setPen(QPen(color, widthPx));
-                rect->setBrush(Qt::NoBrush);
-                rect->setSelectable(false);
-                m_outlines << rect;
-            }
-        }
+        for (int h = 0; h < m_data.heads; ++h)
+            if (m_data.flagged[size_t(l) * size_t(m_data.heads) + size_t(h)])
+                m_outlines << plotstyle::addCellOutline(this, xAxis, yAxis, h, l, 3.0);
+}
+
+void HeatmapPlot::rebuildSelection()
+{
+    for (QCPItemRect *r : std::as_const(m_selection))
+        removeItem(r);
+    m_selection.clear();
+    if (m_selLayer >= 0)
+        m_selection = plotstyle::addCellSelection(this, xAxis, yAxis, m_selHead, m_selLayer);
 }
 
 bool HeatmapPlot::cellAt(const QPoint &pos, int *layer, int *head) const
@@ -182,6 +221,11 @@ bool HeatmapPlot::cellAt(const QPoint &pos, int *layer, int *head) const
     *layer = l;
     *head = h;
     return true;
+}
+
+QPoint HeatmapPlot::cellCenter(int layer, int head) const
+{
+    return QPoint(int(std::lround(xAxis->coordToPixel(head))), int(std::lround(yAxis->coordToPixel(layer))));
 }
 
 QString HeatmapPlot::cellToolTip(int layer, int head) const
@@ -216,6 +260,10 @@ bool HeatmapPlot::event(QEvent *event)
     }
     if (event->type() == QEvent::PaletteChange)
         applyPalette();
+    if (event->type() == QEvent::FontChange) {
+        applyFonts(font());
+        replot(QCustomPlot::rpQueuedReplot);
+    }
     return QCustomPlot::event(event);
 }
 
@@ -235,41 +283,100 @@ void HeatmapPlot::mouseDoubleClickEvent(QMouseEvent *event)
     QCustomPlot::mouseDoubleClickEvent(event);
 }
 
+void HeatmapPlot::keyPressEvent(QKeyEvent *event)
+{
+    if (m_data.layers == 0) {
+        QCustomPlot::keyPressEvent(event);
+        return;
+    }
+    int l = qMax(0, m_selLayer), h = qMax(0, m_selHead);
+    switch (event->key()) {
+    case Qt::Key_Up: l = qMax(0, l - 1); break;
+    case Qt::Key_Down: l = qMin(m_data.layers - 1, l + 1); break;
+    case Qt::Key_Left: h = qMax(0, h - 1); break;
+    case Qt::Key_Right: h = qMin(m_data.heads - 1, h + 1); break;
+    case Qt::Key_Space:
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        if (m_selLayer >= 0)
+            Q_EMIT cellDoubleClicked(m_selLayer, m_selHead);
+        return;
+    default: QCustomPlot::keyPressEvent(event); return;
+    }
+    Q_EMIT cellClicked(l, h);
+}
+
 QSize HeatmapPlot::preferredExportSize() const
 {
-    // Square cells of ~22 pt, plus room for labels, title and colour scale.
-    const int cell = m_data.heads > 24 || m_data.layers > 24 ? 12 : 22;
-    return {qMax(320, 130 + m_data.heads * cell), qMax(240, 100 + m_data.layers * cell)};
+    // Square cells of 16 pt (column width for a 8-head model), plus room for
+    // the labels and the colour scale; never narrower than the title.
+    const int cell = m_data.heads > 24 || m_data.layers > 24 ? 9 : 16;
+    const QFont title = plotstyle::titleFont(plotstyle::printFont());
+    // Generous: font metrics of the layout device and of the PDF engine differ by a few percent.
+    const int titleWidth = QFontMetrics(title).horizontalAdvance(m_data.title.section(QLatin1Char('\n'), 0, 0)) * 72 * 6
+                           / (5 * int(plotstyle::layoutDpi())) + 32;
+    const int width = qMax(240, 140 + m_data.heads * cell);
+    const bool twoLines = titleWidth > width && m_data.title.count(QStringLiteral(" - ")) >= 2;
+    // The colour scale (as tall as the cells) must hold its rotated label.
+    QFont labelFont = plotstyle::printFont();
+    labelFont.setPointSizeF(labelFont.pointSizeF() * 1.05);
+    const int labelWidth = QFontMetrics(labelFont).horizontalAdvance(m_scale->axis()->label()) * 72 / int(plotstyle::layoutDpi());
+    const int chrome = twoLines ? 100 : 88;
+    return {twoLines ? width : qMax(width, titleWidth), std::max({180, chrome + m_data.layers * cell, chrome + labelWidth + 8})};
+}
+
+template<class Draw>
+bool HeatmapPlot::withPrintLook(Draw draw, const QSize &pixels)
+{
+    const int selLayer = m_selLayer, selHead = m_selHead;
+    m_selLayer = m_selHead = -1;
+    rebuildSelection();
+    applyColors(plotstyle::printPalette());
+    applyFonts(plotstyle::printFont());
+    m_title->setText(plotstyle::fitTitle(m_data.title, m_title->font(), pixels.width() - 12));
+    setViewport(QRect(QPoint(0, 0), pixels));
+    updateLayout();
+    const bool ok = draw();
+    setViewport(rect());
+    m_title->setText(m_data.title);
+    applyFonts(font());
+    applyColors(palette());
+    m_selLayer = selLayer;
+    m_selHead = selHead;
+    rebuildSelection();
+    replot(QCustomPlot::rpQueuedReplot);
+    return ok;
+}
+
+static QSize pointsToPixels(const QSize &points)
+{
+    return (QSizeF(points) * (plotstyle::layoutDpi() / 72.0)).toSize();
 }
 
 bool HeatmapPlot::exportPdf(const QString &path, int width, int height)
 {
     const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    return savePdf(path, size.width(), size.height(), QCP::epNoCosmetic, QStringLiteral("QKOV Workbench"), m_data.title);
+    return withPrintLook([&] { return plotstyle::savePdf(this, path, size, m_data.title); }, pointsToPixels(size));
 }
 
 bool HeatmapPlot::exportSvg(const QString &path, int width, int height)
 {
     const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    QSvgGenerator svg;
-    svg.setFileName(path);
-    svg.setSize(size);
-    svg.setViewBox(QRect(QPoint(0, 0), size));
-    svg.setTitle(m_data.title);
-    QCPPainter painter;
-    if (!painter.begin(&svg))
-        return false;
-    painter.setMode(QCPPainter::pmVectorized);
-    painter.setMode(QCPPainter::pmNoCaching);
-    toPainter(&painter, size.width(), size.height());
-    return painter.end();
+    return withPrintLook([&] { return plotstyle::saveSvg(this, path, size, m_data.title); }, pointsToPixels(size));
 }
 
 bool HeatmapPlot::exportPng(const QString &path, int dpi, int width, int height)
 {
     const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    const double scale = dpi / 72.0; // export sizes are in points
-    return savePng(path, size.width(), size.height(), scale, -1, dpi, QCP::ruDotsPerInch);
+    return withPrintLook([&] { return plotstyle::savePng(this, path, size, dpi); }, pointsToPixels(size));
+}
+
+void HeatmapPlot::renderForPrint(QCPPainter *painter, const QSize &size)
+{
+    withPrintLook([&] {
+        plotstyle::drawVector(this, painter, size);
+        return true;
+    }, size);
 }
 
 } // namespace qkov

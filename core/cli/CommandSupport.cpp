@@ -2,6 +2,7 @@
 
 #include "../Error.h"
 #include "../model/ModelLoader.h"
+#include "../pipeline/ModelTokenizer.h"
 #include "../tokenizer/Tokenizer.h"
 
 #include <QCoreApplication>
@@ -46,11 +47,7 @@ std::unique_ptr<Tokenizer> openTokenizer(const QString &model, const QString &ll
 
 std::unique_ptr<Tokenizer> openTokenizer(const LoadedModel &model)
 {
-    if (model.tokenizerPath.isEmpty())
-        throw Error(model.path, tr("the model has no tokenizer (tokenizer.json or a llama2.c tok*.bin); pass token ids instead"));
-    if (model.kind == CheckpointKind::Llama2c)
-        return Tokenizer::fromLlama2c(model.tokenizerPath, model.config ? model.config->vocabSize : 0);
-    return Tokenizer::fromFiles(model.tokenizerPath, model.tokenizerConfigPath);
+    return tokenizerFor(model);
 }
 
 int parseThreads(const QString &value)

@@ -6,10 +6,13 @@ namespace qkov::cli {
 Command inspectCommand();
 Command tokenizeCommand();
 Command logitsCommand();
+Command freezeCommand();
+Command sessionCommand();
+Command analyzeCommand();
 
 const std::vector<Command> &commands()
 {
-    static const std::vector<Command> all = {inspectCommand(), tokenizeCommand(), logitsCommand()};
+    static const std::vector<Command> all = {inspectCommand(), tokenizeCommand(), logitsCommand(), analyzeCommand(), freezeCommand(), sessionCommand()};
     return all;
 }
 

@@ -2,6 +2,8 @@
 #include "../Error.h"
 #include "../engine/ComputeSettings.h"
 #include "../engine/TransformerModel.h"
+#include "../freeze/FreezeInterventions.h"
+#include "../freeze/FreezeReference.h"
 #include "../tokenizer/Tokenizer.h"
 #include "Command.h"
 #include "CommandSupport.h"
@@ -47,12 +49,13 @@ Command logitsCommand()
     static const QCommandLineOption tokenizer(QStringLiteral("tokenizer"), tr("Tokenizer .bin of a llama2.c checkpoint."), tr("FILE"));
     static const QCommandLineOption threads(QStringLiteral("threads"), tr("Compute threads (0 = all cores)."), tr("N"), QStringLiteral("0"));
     static const QCommandLineOption device(QStringLiteral("device"), tr("Compute device: cpu or cuda:N."), tr("DEVICE"), QStringLiteral("cpu"));
+    static const QCommandLineOption freeze(QStringLiteral("freeze"), tr("Freeze heads first (see qkov freeze); mean, noise and resample use the input as reference."), tr("SPEC"));
     Command c;
     c.name = QStringLiteral("logits");
     c.synopsis = QStringLiteral("logits MODEL (--text TEXT | --tokens IDS) [--json]");
     c.description = tr("Run the forward pass and print the logits.");
     c.configure = [](QCommandLineParser &p) {
-        p.addOptions({text, tokens, json, tokenizer, threads, device});
+        p.addOptions({text, tokens, json, tokenizer, threads, device, freeze});
         p.addPositionalArgument(QStringLiteral("MODEL"), tr("A HuggingFace folder or a llama2.c .bin."));
     };
     c.execute = [](const QCommandLineParser &p, Io io) {
@@ -85,7 +88,18 @@ Command logitsCommand()
         const TransformerModel model(loaded, engineOptions);
         at::NoGradGuard noGrad;
         const at::Tensor input = at::tensor(at::ArrayRef<int64_t>(ids), at::kLong).unsqueeze(0).to(engineOptions.device);
-        const at::Tensor logits = model.forward(input).squeeze(0).to(at::kCPU, at::kFloat).contiguous();
+        ForwardOptions forwardOptions;
+        if (p.isSet(freeze)) {
+            const FreezeSet set = FreezeSet::parse(p.value(freeze), model.numLayers(), model.numHeads());
+            // The input is the only reference here: its own mean is itself.
+            if (set.usesMethod(FreezeMethod::Resample) || set.usesMethod(FreezeMethod::Mean))
+                throw Error(QStringLiteral("--freeze"), tr("mean and resample need a reference dataset; use qkov freeze with --reference"));
+            std::shared_ptr<const FreezeReference> reference;
+            if (set.needsReference())
+                reference = FreezeReference::compute(model, {std::vector<int>(ids.begin(), ids.end())});
+            forwardOptions.interventions = freezeInterventions(set, model, reference.get(), {1, int64_t(ids.size()), 0});
+        }
+        const at::Tensor logits = model.forward(input, {}, forwardOptions).squeeze(0).to(at::kCPU, at::kFloat).contiguous();
         const int64_t positions = logits.size(0), vocab = logits.size(1);
         const float *values = logits.data_ptr<float>();
         if (p.isSet(json)) {

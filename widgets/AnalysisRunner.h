@@ -1,0 +1,48 @@
+#pragma once
+// Starts the analysis of the document's model and tasks as a job (kind
+// "analysis"; its stages and progress come from runAnalysis) and delivers the
+// result to the document. Errors go out as failed(message) for the window to
+// show; a cancelled or failed run leaves the previous result in place.
+#include "pipeline/AnalysisPipeline.h"
+
+#include <QObject>
+
+namespace qkov {
+
+class WorkbenchDocument;
+
+class AnalysisRunner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit AnalysisRunner(WorkbenchDocument *document, QObject *parent = nullptr);
+
+    // The request for the document as it is now. Throws qkov::Error when the
+    // document has no model or a task has no file.
+    static AnalysisRequest requestFor(const WorkbenchDocument &document);
+
+    bool isRunning() const { return m_job != 0; }
+    quint64 currentJob() const { return m_job; }
+
+public Q_SLOTS:
+    // Starts (or restarts) the analysis; returns the job id, 0 when it could
+    // not start (failed() says why).
+    quint64 start();
+    // Cancels the running analysis; the document keeps its previous result.
+    void cancel();
+
+Q_SIGNALS:
+    void started(quint64 job);
+    void succeeded();
+    void failed(const QString &message);
+    void cancelled();
+    void runningChanged(bool running);
+
+private:
+    void onJobFinished(quint64 id, int outcome);
+
+    WorkbenchDocument *m_document;
+    quint64 m_job = 0;
+};
+
+} // namespace qkov
