@@ -15,7 +15,7 @@ namespace qkov {
 namespace {
 
 constexpr int kMinCell = 20;
-constexpr int kMaxCell = 44;
+constexpr int kMaxCell = 56;
 constexpr int kMargin = 4;
 
 QColor readableTextOn(const QColor &fill)
@@ -196,10 +196,10 @@ void FreezeGrid::paintEvent(QPaintEvent *)
             QColor fill = pal.color(QPalette::Base);
             if (shown) {
                 fill = circuitColor(shown->circuit, pal);
-                if (letters == QLatin1String("QO")) // both circuits: blend the two hues
-                    fill = QColor::fromRgbF((circuitColor(FreezeCircuit::QK, pal).redF() + circuitColor(FreezeCircuit::OV, pal).redF()) / 2,
-                                            (circuitColor(FreezeCircuit::QK, pal).greenF() + circuitColor(FreezeCircuit::OV, pal).greenF()) / 2,
-                                            (circuitColor(FreezeCircuit::QK, pal).blueF() + circuitColor(FreezeCircuit::OV, pal).blueF()) / 2);
+                if (letters == QLatin1String("QO")) { // both circuits: blend the two hues
+                    const QColor qk = circuitColor(FreezeCircuit::QK, pal), ov = circuitColor(FreezeCircuit::OV, pal);
+                    fill = QColor((qk.red() + ov.red()) / 2, (qk.green() + ov.green()) / 2, (qk.blue() + ov.blue()) / 2);
+                }
             }
             p.fillRect(cell, fill);
             p.setPen(pal.color(QPalette::Mid));
@@ -215,7 +215,7 @@ void FreezeGrid::paintEvent(QPaintEvent *)
                     if (const FreezeEntry *e = entryFor(r, h, c))
                         marks += methodMark(e->method);
                 p.setFont(markFont);
-                p.drawText(cell.adjusted(2, 1, -3, -1), Qt::AlignRight | Qt::AlignBottom, marks);
+                p.drawText(cell.adjusted(4, 3, -5, -4), Qt::AlignRight | Qt::AlignBottom, marks); // clear of the selection outline
                 p.setFont(font());
             }
         }

@@ -4,6 +4,7 @@
 #include "FreezeCommands.h"
 #include "HeatmapPlot.h"
 #include "WorkbenchDocument.h"
+#include "data/RecordReader.h"
 #include "jobs/JobRunner.h"
 #include "model/ModelLoader.h"
 
@@ -25,6 +26,28 @@ const QString kProbeKind = QStringLiteral("probe");
 const QString kServiceKind = QStringLiteral("probe-model");
 constexpr int kPromptDebounceMs = 250;
 constexpr int kTopRows = 5;
+// Reference texts per task for mean/noise/resample freezing: enough for
+// stable statistics, few enough that a probe stays interactive.
+constexpr int kReferenceTextsPerTask = 32;
+constexpr int kReferenceTextChars = 600;
+
+// The first non-empty records of each task file (runs in the probe's job).
+QStringList readReferenceTexts(const QStringList &paths)
+{
+    QStringList texts;
+    for (const QString &path : paths) {
+        int taken = 0;
+        readTaskRecords(path, datasetFormatFor(path), [&](const TaskRecord &record) {
+            const QString text = record.text.trimmed();
+            if (!text.isEmpty()) {
+                texts << text.left(kReferenceTextChars);
+                ++taken;
+            }
+            return taken < kReferenceTextsPerTask;
+        });
+    }
+    return texts;
+}
 
 QString visibleToken(QString token)
 {
@@ -52,10 +75,6 @@ ProbePanel::ProbePanel(WorkbenchDocument *document, QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setAccessibleName(tr("Probe status"));
-    m_reference->setText(tr("Reference: the prompt itself"));
-    m_reference->setToolTip(tr("Mean, noise and resample freezes replace a head's values with statistics of "
-                               "reference activations. The probe takes them from its own prompt: the tasks "
-                               "panel keeps only previews of the task texts, not the texts."));
     m_reference->setForegroundRole(QPalette::PlaceholderText);
     m_loss->setAccessibleName(tr("Loss baseline and frozen"));
     m_loss->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -72,7 +91,8 @@ ProbePanel::ProbePanel(WorkbenchDocument *document, QWidget *parent)
     m_top->horizontalHeader()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
     m_top->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_top->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_top->resizeRowsToContents();
+    m_top->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_top->verticalHeader()->setDefaultSectionSize(m_top->fontMetrics().height() + 6);
     const int tableHeight = m_top->horizontalHeader()->sizeHint().height() + kTopRows * m_top->verticalHeader()->defaultSectionSize()
                             + 2 * m_top->frameWidth();
     m_top->setFixedHeight(tableHeight);
@@ -116,6 +136,11 @@ ProbePanel::ProbePanel(WorkbenchDocument *document, QWidget *parent)
         schedule(0);
     });
     connect(m_document, &WorkbenchDocument::selectedHeadChanged, this, [this] { schedule(0); });
+    connect(m_document, &WorkbenchDocument::taskChanged, this, [this] {
+        updateReferenceNote();
+        if (m_document->freezeSet().needsReference())
+            schedule(0); // the reference activations come from the tasks
+    });
     connect(m_document, &WorkbenchDocument::modelChanged, this, &ProbePanel::onModelChanged);
     connect(m_change, &HeatmapPlot::cellClicked, this, [this](int layer, int head) { m_document->selectHead(layer, head); });
     connect(m_document->jobs(), &JobRunner::jobFinished, this, [this](quint64, JobOutcome outcome, const QString &) {
@@ -198,14 +223,17 @@ void ProbePanel::runProbe()
     const int layer = m_document->selectedLayer();
     const int head = m_document->selectedHead();
     const quint64 generation = m_modelGeneration;
+    const QStringList referencePaths = set.needsReference() ? referenceTaskPaths() : QStringList();
     auto service = m_service;
     m_probing = true;
     setStatus(tr("probing..."));
     QPointer<ProbePanel> self(this);
     m_document->jobs()->start<ProbeView>(
         kProbeKind, tr("Probe %1 frozen").arg(set.entries.size()),
-        // No reference texts: the service then uses the prompt itself (see the reference note).
-        [service, prompt, set, layer, head](JobContext &job) { return service->run(prompt, set, layer, head, {}, &job); },
+        // Without ready tasks the service uses the prompt itself as the reference (see the reference note).
+        [service, prompt, set, layer, head, referencePaths](JobContext &job) {
+            return service->run(prompt, set, layer, head, readReferenceTexts(referencePaths), &job);
+        },
         [self, generation, set, prompt](ProbeView view) {
             if (!self || generation != self->m_modelGeneration)
                 return;
@@ -285,8 +313,29 @@ void ProbePanel::setStatus(const QString &text)
     m_status->setVisible(!text.isEmpty());
 }
 
+QStringList ProbePanel::referenceTaskPaths() const
+{
+    QStringList paths;
+    for (int which : {WorkbenchDocument::TaskA, WorkbenchDocument::TaskB})
+        if (m_document->task(which).isReady())
+            paths << m_document->task(which).path;
+    return paths;
+}
+
 void ProbePanel::updateReferenceNote()
 {
+    const QStringList paths = referenceTaskPaths();
+    if (paths.isEmpty()) {
+        m_reference->setText(tr("Reference: the prompt itself"));
+        m_reference->setToolTip(tr("Mean, noise and resample freezes replace a head's values with statistics of "
+                                   "reference activations. With no task loaded the probe uses its own prompt: "
+                                   "mean (per position) and resample then give back the prompt's own values and "
+                                   "change little or nothing; load tasks A and B for a real reference."));
+    } else {
+        m_reference->setText(tr("Reference: %1").arg(paths.size() == 2 ? tr("tasks A and B") : tr("one task")));
+        m_reference->setToolTip(tr("Mean, noise and resample freezes use reference activations of the first %1 "
+                                   "texts of each loaded task.").arg(kReferenceTextsPerTask));
+    }
     m_reference->setVisible(m_document->freezeSet().needsReference());
 }
 

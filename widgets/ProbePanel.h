@@ -38,6 +38,7 @@ public:
 
     QLineEdit *promptEdit() const { return m_prompt; }
     QLabel *lossLabel() const { return m_loss; }
+    QLabel *referenceNote() const { return m_reference; }
     QTableWidget *topTable() const { return m_top; }
     AttentionPatternPlot *patternPlot() const { return m_pattern; }
     HeatmapPlot *changeMap() const { return m_change; }
@@ -54,6 +55,8 @@ private:
     void showError(const QString &message);
     void setStatus(const QString &text);
     void updateReferenceNote();
+    // Ready tasks' files, whose texts are the reference for mean/noise/resample.
+    QStringList referenceTaskPaths() const;
 
     WorkbenchDocument *m_document;
     std::shared_ptr<ProbeService> m_service;

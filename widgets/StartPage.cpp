@@ -20,9 +20,9 @@ StartPage::StartPage(QWidget *parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 2.0);
     titleFont.setBold(true);
     title->setFont(titleFont);
-    auto *subtitle = new QLabel(tr("Which attention heads do two tasks fight over? Open a model to see its attention "
-                                   "structure; drop a model folder, a .safetensors file or a llama2.c .bin anywhere "
-                                   "on this window."), this);
+    auto *subtitle = new QLabel(tr("Which attention heads do two tasks fight over? Open a model, load two tasks and run "
+                                   "the analysis (F5). Drop a model folder, a .safetensors file, a llama2.c .bin or a "
+                                   ".qkov session anywhere on this window."), this);
     subtitle->setWordWrap(true);
 
     m_openModel->setDefault(true);
@@ -30,8 +30,7 @@ StartPage::StartPage(QWidget *parent)
     // Not built yet: disabled rather than pretending (the demo and sessions arrive with their issues).
     m_openDemo->setEnabled(false);
     m_openDemo->setToolTip(tr("The embedded demo model is not part of this build yet."));
-    m_openSession->setEnabled(false);
-    m_openSession->setToolTip(tr("Saved sessions are not part of this build yet."));
+    m_openSession->setToolTip(tr("Reopen a saved .qkov analysis session (Ctrl+Shift+O)"));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_openModel);
@@ -39,7 +38,7 @@ StartPage::StartPage(QWidget *parent)
     buttons->addWidget(m_openSession);
     buttons->addStretch(1);
 
-    auto *recentLabel = new QLabel(tr("Recent models"), this);
+    auto *recentLabel = new QLabel(tr("Recent models and sessions"), this);
     QFont bold = recentLabel->font();
     bold.setBold(true);
     recentLabel->setFont(bold);
@@ -60,6 +59,7 @@ StartPage::StartPage(QWidget *parent)
     outer->addStretch(1);
 
     connect(m_openModel, &QPushButton::clicked, this, &StartPage::openModelRequested);
+    connect(m_openSession, &QPushButton::clicked, this, &StartPage::openSessionRequested);
     connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         Q_EMIT openRecentRequested(item->data(Qt::UserRole).toString());
     });

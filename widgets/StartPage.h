@@ -17,6 +17,7 @@ public:
 
 Q_SIGNALS:
     void openModelRequested();
+    void openSessionRequested();
     void openRecentRequested(const QString &path);
 
 private:
