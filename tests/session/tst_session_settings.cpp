@@ -165,8 +165,8 @@ private Q_SLOTS:
         s.maxLength = 2;
         s.maxSamples = 0;
         s.batchSize = 1;
-        s.permutations = 1;
-        s.bootstrap = 10'000'000;
+        s.permutations = 0; // scores without p-values
+        s.bootstrap = 100'000;
         s.ridgeRel = 0;
         s.minEffect = 0;
         s.threads = 0;
