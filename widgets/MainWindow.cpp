@@ -169,8 +169,14 @@ void MainWindow::createDocks()
     tabifyDockWidget(conflicts, jobs);
     tabifyDockWidget(jobs, log);
     conflicts->raise();
-    resizeDocks({model, freezing}, {440, 470}, Qt::Horizontal);
-    resizeDocks({conflicts}, {220}, Qt::Vertical);
+    // Sizes apply once the window has its geometry (and only when no saved layout is restored).
+    QMetaObject::invokeMethod(this, [this, model, freezing, probe, conflicts] {
+        if (!Preferences::instance().windowState().isEmpty())
+            return;
+        resizeDocks({model, freezing}, {430, 560}, Qt::Horizontal);
+        resizeDocks({freezing, probe}, {330, 520}, Qt::Vertical);
+        resizeDocks({conflicts}, {220}, Qt::Vertical);
+    }, Qt::QueuedConnection);
 }
 
 void MainWindow::connectDocument()

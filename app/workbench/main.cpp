@@ -1,5 +1,7 @@
 // qkov-workbench: the desktop workbench. Thin: the window lives in widgets/.
 #include "MainWindow.h"
+#include "Preferences.h"
+#include "StartupScript.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -10,19 +12,41 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("qkov-workbench"));
     QApplication::setOrganizationName(QStringLiteral("qkov"));
     QApplication::setApplicationVersion(QStringLiteral(QKOV_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/qkov/icons/qkov.svg")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "QK-OV interference workbench"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QApplication::translate("main", "A model folder, .safetensors file or llama2.c .bin to open."));
+    const QCommandLineOption taskA(QStringLiteral("task-a"), QApplication::translate("main", "Dataset file of task A."), QStringLiteral("FILE"));
+    const QCommandLineOption taskB(QStringLiteral("task-b"), QApplication::translate("main", "Dataset file of task B."), QStringLiteral("FILE"));
+    const QCommandLineOption run(QStringLiteral("run"), QApplication::translate("main", "Run the analysis once both tasks are loaded."));
+    const QCommandLineOption permutations(QStringLiteral("permutations"),
+                                          QApplication::translate("main", "Permutations (and bootstrap resamples) for this run."), QStringLiteral("N"));
+    const QCommandLineOption screenshots(QStringLiteral("screenshots"),
+                                         QApplication::translate("main", "Write PNGs of the window and every panel into DIR, then quit."),
+                                         QStringLiteral("DIR"));
+    parser.addOptions({taskA, taskB, run, permutations, screenshots});
+    parser.addPositionalArgument(QStringLiteral("PATH"),
+                                 QApplication::translate("main", "A model (folder, .safetensors, llama2.c .bin) or a .qkov session."));
     parser.process(app);
 
+    if (parser.isSet(screenshots)) {
+        // Screenshots show the default layout, not the user's saved one.
+        qkov::Preferences::instance().setWindowGeometry({});
+        qkov::Preferences::instance().setWindowState({});
+    }
     qkov::MainWindow window;
     window.show();
-    if (!parser.positionalArguments().isEmpty())
-        window.openModel(parser.positionalArguments().front());
+    qkov::StartupOptions options;
+    options.path = parser.positionalArguments().value(0);
+    options.taskA = parser.value(taskA);
+    options.taskB = parser.value(taskB);
+    options.run = parser.isSet(run);
+    options.screenshotDir = parser.value(screenshots);
+    options.permutations = parser.isSet(permutations) ? parser.value(permutations).toInt() : -1;
+    auto *script = new qkov::StartupScript(&window, options);
+    if (!options.screenshotDir.isEmpty())
+        QObject::connect(script, &qkov::StartupScript::finished, &app, [](int code) { QApplication::exit(code); });
+    script->start();
     return app.exec();
 }
