@@ -2,6 +2,8 @@
 // tests' own minimal safetensors parser (every SESSION.md tensor with its
 // shape; the JSON summary agrees with the tensors), --csv, --pdf (rendered
 // by pdftoppm when present), and the command-line contract.
+#include "CliRun.h"
+
 #include "IndependentSafeTensors.h"
 
 #include <QFile>
@@ -18,26 +20,11 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out, err;
-};
+using Run = qkov::test::CliRun;
 
 Run runQkov(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(QKOV_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return qkov::test::runCli(args);
 }
 
 const QString model = QStringLiteral(QKOV_SHARED_DIR "/models/stories260K");

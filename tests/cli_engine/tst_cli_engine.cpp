@@ -1,4 +1,6 @@
 // `qkov tokenize` and `qkov logits` against the shared references (CLI.md).
+#include "CliRun.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,26 +12,11 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out, err;
-};
+using Run = qkov::test::CliRun;
 
-Run qkov(const QStringList &args)
+Run runQkov(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(QKOV_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return qkov::test::runCli(args);
 }
 
 QJsonDocument readJson(const QString &path)
@@ -61,7 +48,7 @@ private Q_SLOTS:
         QStringList ids;
         for (const QJsonValue &v : ref.value(QStringLiteral("tokens")).toArray())
             ids << QString::number(v.toInt());
-        const Run r = qkov({QStringLiteral("logits"), model, QStringLiteral("--tokens"), ids.join(QLatin1Char(' ')),
+        const Run r = runQkov({QStringLiteral("logits"), model, QStringLiteral("--tokens"), ids.join(QLatin1Char(' ')),
                             QStringLiteral("--json"), QStringLiteral("--threads"), QStringLiteral("1")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject got = QJsonDocument::fromJson(r.out).object();
@@ -88,7 +75,7 @@ private Q_SLOTS:
 
     void logitsFromTextUseTheTokenizer()
     {
-        const Run r = qkov({QStringLiteral("logits"), shared + QStringLiteral("/models/stories260K"),
+        const Run r = runQkov({QStringLiteral("logits"), shared + QStringLiteral("/models/stories260K"),
                             QStringLiteral("--text"), QStringLiteral("Once upon a time"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject got = QJsonDocument::fromJson(r.out).object();
@@ -99,7 +86,7 @@ private Q_SLOTS:
 
     void logitsRejectOutOfRangeIds()
     {
-        const Run r = qkov({QStringLiteral("logits"), shared + QStringLiteral("/models/stories260K"),
+        const Run r = runQkov({QStringLiteral("logits"), shared + QStringLiteral("/models/stories260K"),
                             QStringLiteral("--tokens"), QStringLiteral("1 99999")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.out.isEmpty());
@@ -140,7 +127,7 @@ private Q_SLOTS:
         QStringList args{QStringLiteral("tokenize"), tokenizer, QStringLiteral("--file"), in.fileName()};
         if (!special)
             args << QStringLiteral("--no-special");
-        const Run r = qkov(args);
+        const Run r = runQkov(args);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), expected.size());
@@ -150,7 +137,7 @@ private Q_SLOTS:
 
     void tokenizeTextJson()
     {
-        const Run r = qkov({QStringLiteral("tokenize"), shared + QStringLiteral("/tokenizers/gpt2"), QStringLiteral("--text"),
+        const Run r = runQkov({QStringLiteral("tokenize"), shared + QStringLiteral("/tokenizers/gpt2"), QStringLiteral("--text"),
                             QStringLiteral("Hello world"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();

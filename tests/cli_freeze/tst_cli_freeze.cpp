@@ -1,5 +1,7 @@
 // `qkov freeze` and `qkov logits --freeze` on stories260K (CLI.md): the probe
 // document, the sweep table over all 40 heads, and user errors.
+#include "CliRun.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,26 +11,11 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out, err;
-};
+using Run = qkov::test::CliRun;
 
-Run qkov(const QStringList &args)
+Run runQkov(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(QKOV_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return qkov::test::runCli(args);
 }
 
 const QString model = QStringLiteral(QKOV_SHARED_DIR "/models/stories260K");
@@ -42,7 +29,7 @@ class TestCliFreeze : public QObject
 private Q_SLOTS:
     void sweepListsEveryHeadSorted()
     {
-        const Run r = qkov({QStringLiteral("freeze"), model, QStringLiteral("--sweep"), QStringLiteral("qk"),
+        const Run r = runQkov({QStringLiteral("freeze"), model, QStringLiteral("--sweep"), QStringLiteral("qk"),
                             QStringLiteral("--text"), prompt, QStringLiteral("--json"), QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 0);
         QJsonParseError error;
@@ -68,13 +55,13 @@ private Q_SLOTS:
 
     void probeDocumentAgreesWithSweep()
     {
-        const Run sweep = qkov({QStringLiteral("freeze"), model, QStringLiteral("--sweep"), QStringLiteral("ov"),
+        const Run sweep = runQkov({QStringLiteral("freeze"), model, QStringLiteral("--sweep"), QStringLiteral("ov"),
                                 QStringLiteral("--text"), prompt, QStringLiteral("--json")});
         QCOMPARE(sweep.exitCode, 0);
         const QJsonObject top = QJsonDocument::fromJson(sweep.out).array().first().toObject();
         const QString spec = QStringLiteral("L%1.H%2:ov").arg(top.value(QStringLiteral("layer")).toInt())
                                  .arg(top.value(QStringLiteral("head")).toInt());
-        const Run r = qkov({QStringLiteral("freeze"), model, QStringLiteral("--freeze"), spec,
+        const Run r = runQkov({QStringLiteral("freeze"), model, QStringLiteral("--freeze"), spec,
                             QStringLiteral("--text"), prompt, QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
@@ -96,8 +83,8 @@ private Q_SLOTS:
     void logitsWithFreezeDiffer()
     {
         const QStringList base = {QStringLiteral("logits"), model, QStringLiteral("--tokens"), QStringLiteral("1 403 407 261"), QStringLiteral("--json")};
-        const Run plain = qkov(base);
-        const Run frozen = qkov(base + QStringList{QStringLiteral("--freeze"), QStringLiteral("L0.H0:head,L1.H3:qk")});
+        const Run plain = runQkov(base);
+        const Run frozen = runQkov(base + QStringList{QStringLiteral("--freeze"), QStringLiteral("L0.H0:head,L1.H3:qk")});
         QCOMPARE(plain.exitCode, 0);
         QCOMPARE(frozen.exitCode, 0);
         const QJsonArray a = QJsonDocument::fromJson(plain.out).object().value(QStringLiteral("logits")).toArray();
@@ -130,7 +117,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(int, code);
         QFETCH(QString, named);
-        const Run r = qkov(QStringList{QStringLiteral("freeze"), model} + args + QStringList{QStringLiteral("--json")});
+        const Run r = runQkov(QStringList{QStringLiteral("freeze"), model} + args + QStringList{QStringLiteral("--json")});
         QCOMPARE(r.exitCode, code);
         QVERIFY(r.out.isEmpty());
         const QString err = QString::fromUtf8(r.err).trimmed();

@@ -1,5 +1,7 @@
 // `qkov inspect` on stories260K (HF folder and llama2.c import), and the
 // command-line contract of CLI.md: exit codes, one JSON document, --version.
+#include "CliRun.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,28 +10,11 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    QByteArray out, err;
-};
+using Run = qkov::test::CliRun;
 
-Run qkov(const QStringList &args)
+Run runQkov(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(QKOV_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.status = p.exitStatus();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return qkov::test::runCli(args);
 }
 
 const QString shared = QStringLiteral(QKOV_SHARED_DIR);
@@ -42,7 +27,7 @@ class TestCliInspect : public QObject
 private Q_SLOTS:
     void stories260KJson()
     {
-        const Run r = qkov({QStringLiteral("inspect"), shared + QStringLiteral("/models/stories260K"), QStringLiteral("--json")});
+        const Run r = runQkov({QStringLiteral("inspect"), shared + QStringLiteral("/models/stories260K"), QStringLiteral("--json")});
         QCOMPARE(r.status, QProcess::NormalExit);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonParseError error;
@@ -80,8 +65,8 @@ private Q_SLOTS:
 
     void llama2cImportGivesTheSameStructure()
     {
-        const Run hf = qkov({QStringLiteral("inspect"), shared + QStringLiteral("/models/stories260K"), QStringLiteral("--json")});
-        const Run c = qkov({QStringLiteral("inspect"), shared + QStringLiteral("/models/stories260K-llama2c/stories260K.bin"),
+        const Run hf = runQkov({QStringLiteral("inspect"), shared + QStringLiteral("/models/stories260K"), QStringLiteral("--json")});
+        const Run c = runQkov({QStringLiteral("inspect"), shared + QStringLiteral("/models/stories260K-llama2c/stories260K.bin"),
                             QStringLiteral("--json")});
         QVERIFY2(c.exitCode == 0, c.err.constData());
         QJsonObject a = QJsonDocument::fromJson(hf.out).object();
@@ -96,7 +81,7 @@ private Q_SLOTS:
 
     void textOutputNamesTensors()
     {
-        const Run r = qkov({QStringLiteral("inspect"), shared + QStringLiteral("/models/stories260K")});
+        const Run r = runQkov({QStringLiteral("inspect"), shared + QStringLiteral("/models/stories260K")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("model.layers.4.self_attn.o_proj.weight"));
         QVERIFY(r.out.contains("grouped-query"));
@@ -104,13 +89,13 @@ private Q_SLOTS:
 
     void versionAndHelp()
     {
-        Run r = qkov({QStringLiteral("--version")});
+        Run r = runQkov({QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.startsWith("qkov " QKOV_VERSION));
-        r = qkov({QStringLiteral("--help")});
+        r = runQkov({QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("inspect MODEL"));
-        r = qkov({QStringLiteral("inspect"), QStringLiteral("--help")});
+        r = runQkov({QStringLiteral("inspect"), QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("--json"));
     }
@@ -121,7 +106,7 @@ private Q_SLOTS:
                                         QStringList{QStringLiteral("inspect")},
                                         QStringList{QStringLiteral("inspect"), QStringLiteral("--no-such-flag"), QStringLiteral("x")},
                                         QStringList{}}) {
-            const Run r = qkov(args);
+            const Run r = runQkov(args);
             QCOMPARE(r.status, QProcess::NormalExit);
             QCOMPARE(r.exitCode, 2);
             QVERIFY(r.out.isEmpty() || args.isEmpty());
@@ -132,7 +117,7 @@ private Q_SLOTS:
 
     void missingModelIsAUserError()
     {
-        const Run r = qkov({QStringLiteral("inspect"), QStringLiteral("/nonexistent/model"), QStringLiteral("--json")});
+        const Run r = runQkov({QStringLiteral("inspect"), QStringLiteral("/nonexistent/model"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.out.isEmpty());
         QVERIFY(r.err.contains("/nonexistent/model"));

@@ -1,6 +1,8 @@
 // `qkov session` (CLI.md): a session written through the library is
 // summarized as text and as one JSON document with the keys of
 // `qkov analyze --json`; damaged files exit 1 with one line on stderr.
+#include "CliRun.h"
+
 #include "SyntheticSession.h"
 #include "session/InputFingerprints.h"
 #include "session/SessionFile.h"
@@ -20,28 +22,11 @@ using namespace qkov;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    QByteArray out, err;
-};
+using Run = qkov::test::CliRun;
 
 Run runQkov(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(QKOV_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.status = p.exitStatus();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return qkov::test::runCli(args);
 }
 
 // Sessions store clean absolute paths.
