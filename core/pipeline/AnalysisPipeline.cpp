@@ -227,7 +227,7 @@ AnalysisResult runAnalysis(const LoadedModel &loaded, const AnalysisRequest &req
         job->setStage(tr("Interference scores"));
     ScoreOptions scoreOptions;
     scoreOptions.variant = parseScoreVariant(s.variant);
-    const int64_t nA = taskA.size(), nB = taskB.size();
+    const int64_t nA = taskA.size();
     std::vector<at::Tensor> kernels(4), scores(4); // [L, H, n, n] and [nA, nB, L, H]
     {
         std::array<std::vector<at::Tensor>, 4> perLayerKernels;
