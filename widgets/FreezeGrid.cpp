@@ -175,7 +175,8 @@ void FreezeGrid::paintEvent(QPaintEvent *)
     const Layout l = layout();
     p.setPen(pal.color(QPalette::WindowText));
     for (int h = 0; h < m_heads; ++h)
-        p.drawText(QRect(l.left + h * l.cell, 0, l.cell, l.top), Qt::AlignHCenter | Qt::AlignBottom, QStringLiteral("H%1").arg(h));
+        p.drawText(QRect(l.left + h * l.cell, 0, l.cell, l.top), Qt::AlignHCenter | Qt::AlignBottom,
+                   l.cell >= 28 ? QStringLiteral("H%1").arg(h) : QString::number(h)); // "H12" does not fit small cells
     for (int r = 0; r < m_layers; ++r)
         p.drawText(QRect(0, l.top + r * l.cell, l.left - kMargin, l.cell), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(r));
 

@@ -139,6 +139,9 @@ void MainWindow::createPanels()
     m_centre->addTab(m_heatmaps, tr("Heatmaps"));
     m_centre->addTab(m_overview, tr("Model overview"));
     m_centre->setDocumentMode(true);
+    // A table that shows a handful of rows even before the user resizes the docks.
+    m_conflicts->setMinimumHeight(190);
+    m_freezing->setMinimumHeight(230);
 }
 
 QDockWidget *MainWindow::addPanelDock(const QString &title, const QString &name, QWidget *panel, Qt::DockWidgetArea area)

@@ -80,7 +80,10 @@ ProbePanel::ProbePanel(WorkbenchDocument *document, QWidget *parent)
     m_loss->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_loss->setToolTip(tr("Mean next-token cross-entropy over the prompt (nats), baseline -> frozen."));
 
-    m_top->setHorizontalHeaderLabels({tr("Baseline next"), tr("p"), tr("Frozen next"), tr("p")});
+    m_top->setHorizontalHeaderLabels({tr("Baseline"), tr("p"), tr("Frozen"), tr("p")});
+    m_top->horizontalHeaderItem(0)->setToolTip(tr("Most likely next tokens after the prompt, without freezing"));
+    m_top->horizontalHeaderItem(2)->setToolTip(tr("Most likely next tokens with the freeze set applied"));
+    m_top->setMinimumWidth(250);
     m_top->verticalHeader()->setVisible(false);
     m_top->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_top->setSelectionMode(QAbstractItemView::NoSelection);
