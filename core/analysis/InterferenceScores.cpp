@@ -72,12 +72,19 @@ at::Tensor kvKernel(const at::Tensor &left, const at::Tensor &right, const at::T
     if (nL == 0 || nR == 0)
         return result;
     const bool rightFits = nR <= chunk;
-    at::Tensor wholeRight;
-    if (rightFits)
-        wholeRight = rightFactor(gatherHeadSlices(right, slice, kvHeads), variant).transpose(1, 2);
+    // The pooled kernel (left = right, one chunk) gathers its samples once.
+    const bool reuseGather = rightFits && nL <= chunk && left.is_same(right);
+    at::Tensor wholeRight, gatheredRight;
+    if (rightFits) {
+        gatheredRight = gatherHeadSlices(right, slice, kvHeads);
+        wholeRight = rightFactor(gatheredRight, variant).transpose(1, 2);
+        if (!reuseGather)
+            gatheredRight.reset();
+    }
     for (int64_t l0 = 0; l0 < nL; l0 += chunk) {
         const int64_t cl = std::min(chunk, nL - l0);
-        const at::Tensor wl = leftFactor(gatherHeadSlices(left.narrow(0, l0, cl), slice, kvHeads),
+        // leftFactor never writes into its input, so sharing the gather is safe.
+        const at::Tensor wl = leftFactor(reuseGather ? gatheredRight : gatherHeadSlices(left.narrow(0, l0, cl), slice, kvHeads),
                                          gatheredFisher, variant);
         for (int64_t r0 = 0; r0 < nR; r0 += chunk) {
             const int64_t cr = std::min(chunk, nR - r0);
