@@ -134,25 +134,25 @@ def folder_cases():
 
     d = case("broken_config", "JSON")
     write(os.path.join(d, "config.json"), '{"model_type": "llama", "hidden_size": 8,')
-    write(os.path.join(d, "model.safetensors"), llama)
+    write(os.path.join(d, "weights.safetensors"), llama)
 
     d = case("config_missing_heads", "num_attention_heads")
     config = dict(LLAMA_CONFIG)
     del config["num_attention_heads"]
     write(os.path.join(d, "config.json"), json.dumps(config, indent=2))
-    write(os.path.join(d, "model.safetensors"), llama)
+    write(os.path.join(d, "weights.safetensors"), llama)
 
     d = case("unknown_model_type", "frobnicator")  # the message names the unknown model_type
     write(os.path.join(d, "config.json"), json.dumps({"model_type": "frobnicator", "hidden_size": 8,
                                                        "num_hidden_layers": 1, "num_attention_heads": 2}))
-    write(os.path.join(d, "model.safetensors"),
+    write(os.path.join(d, "weights.safetensors"),
           safetensors({"foo.bar.weight": f32([8, 8]), "foo.baz.weight": f32([8])}))
 
     # Created at test time (git keeps no empty folders): see tst_cli_hostile.
     MANIFEST.append(("@EMPTY_DIR", "empty"))
 
     d = case("no_config_no_attention", "attention")
-    write(os.path.join(d, "model.safetensors"),
+    write(os.path.join(d, "weights.safetensors"),
           safetensors({"encoder.dense.weight": f32([8, 8]), "encoder.dense.bias": f32([8]),
                        "classifier.weight": f32([2, 8])}))
 
