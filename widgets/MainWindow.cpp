@@ -224,7 +224,7 @@ void MainWindow::openPath(const QString &path)
 
 void MainWindow::openModel(const QString &path)
 {
-    m_loadJob = m_jobs->start<std::shared_ptr<LoadedModel>>(
+    m_jobs->start<std::shared_ptr<LoadedModel>>(
         QStringLiteral("load-model"), tr("Loading %1").arg(QFileInfo(path).fileName()),
         [path](JobContext &ctx) {
             ctx.setStage(QObject::tr("Reading %1").arg(QFileInfo(path).fileName()));

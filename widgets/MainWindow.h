@@ -129,7 +129,6 @@ private:
     QLabel *m_statusJob;
     QProgressBar *m_progress;
     QToolButton *m_cancel;
-    quint64 m_loadJob = 0;
     QString m_lastError;
 };
 

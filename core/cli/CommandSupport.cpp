@@ -1,8 +1,6 @@
 #include "CommandSupport.h"
 
 #include "../Error.h"
-#include "../model/ModelLoader.h"
-#include "../pipeline/ModelTokenizer.h"
 #include "../tokenizer/Tokenizer.h"
 
 #include <QCoreApplication>
@@ -43,11 +41,6 @@ std::unique_ptr<Tokenizer> openTokenizer(const QString &model, const QString &ll
         return Tokenizer::fromLlama2c(tok);
     }
     throw Error(model, tr("not a tokenizer: give a model folder, tokenizer.json or a llama2.c .bin"));
-}
-
-std::unique_ptr<Tokenizer> openTokenizer(const LoadedModel &model)
-{
-    return tokenizerFor(model);
 }
 
 int parseThreads(const QString &value)

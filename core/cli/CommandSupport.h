@@ -5,7 +5,6 @@
 
 namespace qkov {
 class Tokenizer;
-struct LoadedModel;
 }
 
 namespace qkov::cli {
@@ -14,8 +13,6 @@ namespace qkov::cli {
 // tokenizer.json file, or a llama2.c .bin (tokenizer from `llama2cTokenizer`
 // or a tok*.bin beside it). Throws qkov::Error naming the path.
 std::unique_ptr<Tokenizer> openTokenizer(const QString &model, const QString &llama2cTokenizer = QString());
-// The tokenizer of an already loaded model.
-std::unique_ptr<Tokenizer> openTokenizer(const LoadedModel &model);
 // --threads N: 0 = all cores. Throws qkov::Error("--threads", ...) for anything else.
 int parseThreads(const QString &value);
 

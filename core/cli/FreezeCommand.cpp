@@ -7,6 +7,7 @@
 #include "../freeze/FreezeReference.h"
 #include "../jobs/JobContext.h"
 #include "../tokenizer/Tokenizer.h"
+#include "../pipeline/ModelTokenizer.h"
 #include "Command.h"
 #include "CommandSupport.h"
 #include "ProgressPrinter.h"
@@ -215,7 +216,7 @@ Command freezeCommand()
         LoadOptions loadOptions;
         loadOptions.llama2cTokenizer = p.value(tokenizer);
         const LoadedModel loaded = loadModel(positional.front(), loadOptions);
-        const std::unique_ptr<Tokenizer> tok = openTokenizer(loaded);
+        const std::unique_ptr<Tokenizer> tok = tokenizerFor(loaded);
         EngineOptions engineOptions;
         engineOptions.device = compute.parsedDevice();
         const TransformerModel model(loaded, engineOptions);

@@ -5,6 +5,7 @@
 #include "../freeze/FreezeInterventions.h"
 #include "../freeze/FreezeReference.h"
 #include "../tokenizer/Tokenizer.h"
+#include "../pipeline/ModelTokenizer.h"
 #include "Command.h"
 #include "CommandSupport.h"
 
@@ -75,7 +76,7 @@ Command logitsCommand()
         std::unique_ptr<Tokenizer> tok;
         std::vector<int64_t> ids;
         if (p.isSet(text)) {
-            tok = openTokenizer(loaded);
+            tok = tokenizerFor(loaded);
             for (int id : tok->encode(p.value(text), true))
                 ids.push_back(id);
             if (ids.empty())
@@ -116,7 +117,7 @@ Command logitsCommand()
             return int(Success);
         }
         if (!tok && !loaded.tokenizerPath.isEmpty())
-            tok = openTokenizer(loaded);
+            tok = tokenizerFor(loaded);
         auto name = [&](int64_t id) { return tok ? tok->tokenString(int(id)) : QString::number(id); };
         io.out << tr("position  token  ->  top next tokens (logit)") << "\n";
         for (int64_t t = 0; t < positions; ++t) {
