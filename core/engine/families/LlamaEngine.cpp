@@ -4,6 +4,7 @@
 // attention, SiLU-gated MLP, tied or separate LM head.
 #include "../EngineFamily.h"
 #include "../EngineOps.h"
+#include "SplitAttention.h"
 #include "Error.h"
 
 #include <cmath>
@@ -12,11 +13,9 @@ namespace qkov {
 
 namespace {
 
-struct LlamaLayer
+struct LlamaLayer : SplitAttention
 {
-    QString qName, kName, vName, oName;
     at::Tensor inputNorm, postNorm;
-    at::Tensor wq, wk, wv, wo, bq, bk, bv, bo;
     at::Tensor gate, up, down, gateBias, upBias, downBias;
     bool sliding = false;
 };
@@ -81,22 +80,9 @@ LlamaNetwork::LlamaNetwork(const ModelConfig &c, WeightLoader &w)
     for (int l = 0; l < c.numLayers; ++l) {
         const QString p = prefix + QStringLiteral("layers.%1.").arg(l);
         LlamaLayer L;
-        L.qName = p + QStringLiteral("self_attn.q_proj.weight");
-        L.kName = p + QStringLiteral("self_attn.k_proj.weight");
-        L.vName = p + QStringLiteral("self_attn.v_proj.weight");
-        L.oName = p + QStringLiteral("self_attn.o_proj.weight");
         L.inputNorm = w.require(p + QStringLiteral("input_layernorm.weight"), {D});
         L.postNorm = w.require(p + QStringLiteral("post_attention_layernorm.weight"), {D});
-        L.wq = w.require(L.qName, {qOut, D});
-        L.wk = w.require(L.kName, {kvOut, D});
-        L.wv = w.require(L.vName, {kvOut, D});
-        L.wo = w.require(L.oName, {D, qOut});
-        for (const QString &n : {L.qName, L.kName, L.vName, L.oName})
-            w.markAttentionWeight(n);
-        L.bq = w.optional(p + QStringLiteral("self_attn.q_proj.bias"), {qOut});
-        L.bk = w.optional(p + QStringLiteral("self_attn.k_proj.bias"), {kvOut});
-        L.bv = w.optional(p + QStringLiteral("self_attn.v_proj.bias"), {kvOut});
-        L.bo = w.optional(p + QStringLiteral("self_attn.o_proj.bias"), {D});
+        static_cast<SplitAttention &>(L) = loadSplitAttention(w, p + QStringLiteral("self_attn."), qOut, kvOut, D);
         L.gate = w.require(p + QStringLiteral("mlp.gate_proj.weight"), {I, D});
         L.up = w.require(p + QStringLiteral("mlp.up_proj.weight"), {I, D});
         L.down = w.require(p + QStringLiteral("mlp.down_proj.weight"), {D, I});

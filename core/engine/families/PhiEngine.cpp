@@ -5,6 +5,7 @@
 // fc1 / gelu_new / fc2, final_layernorm, and an lm_head with a bias.
 #include "../EngineFamily.h"
 #include "../EngineOps.h"
+#include "SplitAttention.h"
 #include "Error.h"
 
 #include <cmath>
@@ -13,11 +14,9 @@ namespace qkov {
 
 namespace {
 
-struct PhiLayer
+struct PhiLayer : SplitAttention
 {
-    QString qName, kName, vName, oName;
     at::Tensor normWeight, normBias;
-    at::Tensor wq, wk, wv, wo, bq, bk, bv, bo;
     at::Tensor fc1, fc1Bias, fc2, fc2Bias;
 };
 
@@ -73,22 +72,9 @@ PhiNetwork::PhiNetwork(const ModelConfig &c, WeightLoader &w)
     for (int l = 0; l < c.numLayers; ++l) {
         const QString p = prefix + QStringLiteral("layers.%1.").arg(l);
         PhiLayer L;
-        L.qName = p + QStringLiteral("self_attn.q_proj.weight");
-        L.kName = p + QStringLiteral("self_attn.k_proj.weight");
-        L.vName = p + QStringLiteral("self_attn.v_proj.weight");
-        L.oName = p + QStringLiteral("self_attn.dense.weight");
         L.normWeight = w.require(p + QStringLiteral("input_layernorm.weight"), {D});
         L.normBias = w.require(p + QStringLiteral("input_layernorm.bias"), {D});
-        L.wq = w.require(L.qName, {qOut, D});
-        L.wk = w.require(L.kName, {kvOut, D});
-        L.wv = w.require(L.vName, {kvOut, D});
-        L.wo = w.require(L.oName, {D, qOut});
-        for (const QString &n : {L.qName, L.kName, L.vName, L.oName})
-            w.markAttentionWeight(n);
-        L.bq = w.optional(p + QStringLiteral("self_attn.q_proj.bias"), {qOut});
-        L.bk = w.optional(p + QStringLiteral("self_attn.k_proj.bias"), {kvOut});
-        L.bv = w.optional(p + QStringLiteral("self_attn.v_proj.bias"), {kvOut});
-        L.bo = w.optional(p + QStringLiteral("self_attn.dense.bias"), {D});
+        static_cast<SplitAttention &>(L) = loadSplitAttention(w, p + QStringLiteral("self_attn."), qOut, kvOut, D, QStringLiteral("dense"));
         L.fc1 = w.require(p + QStringLiteral("mlp.fc1.weight"), {I, D});
         L.fc1Bias = w.optional(p + QStringLiteral("mlp.fc1.bias"), {I});
         L.fc2 = w.require(p + QStringLiteral("mlp.fc2.weight"), {D, I});
