@@ -8,12 +8,13 @@
 
 namespace qkov {
 
-namespace {
-
-QString tr(const char *text)
+// The translation context of the labels and undo texts below (lupdate reads it).
+class FreezeCommandsText
 {
-    return QCoreApplication::translate("qkov::FreezeCommands", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qkov::FreezeCommands)
+};
+
+namespace {
 
 bool overlapsSameHead(const FreezeEntry &a, const FreezeEntry &b)
 {
@@ -26,9 +27,20 @@ bool overlapsSameHead(const FreezeEntry &a, const FreezeEntry &b)
 QString freezeCircuitLabel(FreezeCircuit circuit)
 {
     switch (circuit) {
-    case FreezeCircuit::QK: return tr("QK");
-    case FreezeCircuit::OV: return tr("OV");
-    case FreezeCircuit::Head: return tr("head");
+    case FreezeCircuit::QK: return FreezeCommandsText::tr("QK");
+    case FreezeCircuit::OV: return FreezeCommandsText::tr("OV");
+    case FreezeCircuit::Head: return FreezeCommandsText::tr("head");
+    }
+    return QString();
+}
+
+QString freezeMethodLabel(FreezeMethod method)
+{
+    switch (method) {
+    case FreezeMethod::Zero: return FreezeCommandsText::tr("zero");
+    case FreezeMethod::Mean: return FreezeCommandsText::tr("mean");
+    case FreezeMethod::Noise: return FreezeCommandsText::tr("noise");
+    case FreezeMethod::Resample: return FreezeCommandsText::tr("resample");
     }
     return QString();
 }
@@ -58,7 +70,7 @@ ToggleFreezeCommand::ToggleFreezeCommand(WorkbenchDocument *document, const Free
 {
     const QString target = QStringLiteral("%1 %2").arg(headLabel(entry.layer, entry.head), freezeCircuitLabel(entry.circuit));
     if (m_after.remove(entry.layer, entry.head, entry.circuit)) {
-        setText(tr("Unfreeze %1").arg(target));
+        setText(FreezeCommandsText::tr("Unfreeze %1").arg(target));
         return;
     }
     // Replace what the new target overlaps, so that add() cannot refuse it.
@@ -68,7 +80,7 @@ ToggleFreezeCommand::ToggleFreezeCommand(WorkbenchDocument *document, const Free
                   entries.end());
     m_after.add(entry);
     m_freezes = true;
-    setText(tr("Freeze %1").arg(target));
+    setText(FreezeCommandsText::tr("Freeze %1").arg(target));
 }
 
 SetFreezeMethodCommand::SetFreezeMethodCommand(WorkbenchDocument *document, std::optional<Target> target,
@@ -86,18 +98,18 @@ SetFreezeMethodCommand::SetFreezeMethodCommand(WorkbenchDocument *document, std:
     }
     m_changes = changed > 0;
     if (target)
-        setText(tr("Set %1 %2 to %3")
-                    .arg(headLabel(target->layer, target->head), freezeCircuitLabel(target->circuit), freezeMethodName(method)));
+        setText(FreezeCommandsText::tr("Set %1 %2 to %3")
+                    .arg(headLabel(target->layer, target->head), freezeCircuitLabel(target->circuit), freezeMethodLabel(method)));
     else
-        setText((changed == 1 ? tr("Set 1 freeze to %1") : tr("Set %1 freezes to %2").arg(changed))
-                    .arg(freezeMethodName(method)));
+        setText((changed == 1 ? FreezeCommandsText::tr("Set 1 freeze to %1") : FreezeCommandsText::tr("Set %1 freezes to %2").arg(changed))
+                    .arg(freezeMethodLabel(method)));
 }
 
 ClearFreezesCommand::ClearFreezesCommand(WorkbenchDocument *document, QUndoCommand *parent)
     : FreezeSetCommand(document, parent)
 {
     const int n = int(m_before.entries.size());
-    setText(n == 1 ? tr("Clear 1 freeze") : tr("Clear %1 freezes").arg(n));
+    setText(n == 1 ? FreezeCommandsText::tr("Clear 1 freeze") : FreezeCommandsText::tr("Clear %1 freezes").arg(n));
     m_after.clear();
 }
 

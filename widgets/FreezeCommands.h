@@ -14,6 +14,8 @@ class WorkbenchDocument;
 
 // "QK", "OV" or "head", as the grid and the undo texts show them.
 QString freezeCircuitLabel(FreezeCircuit circuit);
+// "zero", "mean", "noise" or "resample", translated (freezeMethodName() is the CLI's spelling).
+QString freezeMethodLabel(FreezeMethod method);
 // "L3.H5"
 QString headLabel(int layer, int head);
 

@@ -14,9 +14,21 @@ namespace qkov {
 
 namespace {
 
-constexpr int kMinCell = 20;
+constexpr int kReadableCell = 28;  // room for a bold letter and the method mark
+constexpr int kHintCell = 40;
 constexpr int kMaxCell = 56;
+// Big models get smaller minimum cells rather than a dock that fills the screen.
+constexpr int kMaxMinimumHeight = 360;
+constexpr int kMaxMinimumWidth = 480;
 constexpr int kMargin = 4;
+
+// The smallest cell the layout must grant: readable for models up to about
+// 12 layers x 16 heads, smaller for bigger ones (the cells still grow with the dock).
+int minimumCell(int layers, int heads)
+{
+    const int cell = std::min(kMaxMinimumHeight / std::max(1, layers), kMaxMinimumWidth / std::max(1, heads));
+    return std::clamp(cell, 12, kReadableCell);
+}
 
 QColor readableTextOn(const QColor &fill)
 {
@@ -76,13 +88,17 @@ FreezeGrid::Layout FreezeGrid::layout() const
 {
     const QFontMetrics fm(font());
     Layout l;
-    l.left = fm.horizontalAdvance(QStringLiteral("L%1").arg(std::max(0, m_layers - 1))) + 2 * kMargin;
+    const int labels = fm.horizontalAdvance(QStringLiteral("L%1").arg(std::max(0, m_layers - 1))) + 2 * kMargin;
+    l.left = labels;
     l.top = fm.height() + kMargin;
     if (m_layers == 0 || m_heads == 0)
         return l;
     const int w = (width() - l.left - kMargin) / m_heads;
     const int h = (height() - l.top - kMargin) / m_layers;
     l.cell = std::clamp(std::min(w, h), 8, kMaxCell);
+    // Centred across the width, like the heatmaps, rather than hugging the left edge.
+    l.labelLeft = std::max(0, (width() - labels - l.cell * m_heads - kMargin) / 2);
+    l.left += l.labelLeft;
     return l;
 }
 
@@ -156,7 +172,7 @@ QString FreezeGrid::cellToolTip(int layer, int head) const
     QStringList lines{headLabel(layer, head)};
     for (FreezeCircuit c : {FreezeCircuit::QK, FreezeCircuit::OV, FreezeCircuit::Head})
         if (const FreezeEntry *e = entryFor(layer, head, c))
-            lines << tr("%1 frozen (%2)").arg(freezeCircuitLabel(c), freezeMethodName(e->method));
+            lines << tr("%1 frozen (%2)").arg(freezeCircuitLabel(c), freezeMethodLabel(e->method));
     if (lines.size() == 1)
         lines << tr("not frozen");
     return lines.join(QLatin1Char('\n'));
@@ -178,7 +194,8 @@ void FreezeGrid::paintEvent(QPaintEvent *)
         p.drawText(QRect(l.left + h * l.cell, 0, l.cell, l.top), Qt::AlignHCenter | Qt::AlignBottom,
                    l.cell >= 28 ? QStringLiteral("H%1").arg(h) : QString::number(h)); // "H12" does not fit small cells
     for (int r = 0; r < m_layers; ++r)
-        p.drawText(QRect(0, l.top + r * l.cell, l.left - kMargin, l.cell), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(r));
+        p.drawText(QRect(l.labelLeft, l.top + r * l.cell, l.left - l.labelLeft - kMargin, l.cell), Qt::AlignRight | Qt::AlignVCenter,
+                   QStringLiteral("L%1").arg(r));
 
     QFont letterFont = font();
     letterFont.setBold(true);
@@ -300,13 +317,17 @@ bool FreezeGrid::event(QEvent *event)
 QSize FreezeGrid::sizeHint() const
 {
     const Layout l = layout();
-    return QSize(l.left + std::max(1, m_heads) * 32 + kMargin, l.top + std::max(1, m_layers) * 32 + kMargin);
+    const int cell = std::max(kHintCell, minimumCell(m_layers, m_heads));
+    const int labels = l.left - l.labelLeft;
+    return QSize(labels + std::max(1, m_heads) * cell + kMargin, l.top + std::max(1, m_layers) * cell + kMargin);
 }
 
 QSize FreezeGrid::minimumSizeHint() const
 {
     const Layout l = layout();
-    return QSize(l.left + std::max(1, m_heads) * kMinCell + kMargin, l.top + std::max(1, m_layers) * kMinCell + kMargin);
+    const int cell = minimumCell(m_layers, m_heads);
+    const int labels = l.left - l.labelLeft;
+    return QSize(labels + std::max(1, m_heads) * cell + kMargin, l.top + std::max(1, m_layers) * cell + kMargin);
 }
 
 } // namespace qkov

@@ -52,7 +52,8 @@ protected:
 private:
     struct Layout
     {
-        int left = 0, top = 0, cell = 0;
+        int labelLeft = 0;           // where the layer labels start (the grid is centred)
+        int left = 0, top = 0, cell = 0; // the first cell's corner and the cell size
     };
     Layout layout() const;
     const FreezeEntry *entryFor(int layer, int head, FreezeCircuit circuit) const;

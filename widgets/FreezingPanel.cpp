@@ -58,21 +58,30 @@ FreezingPanel::FreezingPanel(WorkbenchDocument *document, QWidget *parent)
     controls->addWidget(m_applyAll);
     controls->addStretch(1);
 
-    auto *footer = new QHBoxLayout;
     m_summary->setAccessibleName(tr("Frozen heads"));
-    footer->addWidget(m_summary, 1);
-    footer->addWidget(m_clear);
-
+    m_summary->setWordWrap(true);
     auto *legend = new QLabel(tr("Click or Space: freeze/unfreeze. Letters: Q = QK, O = OV, H = whole head; "
                                  "corner: 0 zero, m mean, n noise, r resample."), this);
     legend->setWordWrap(true);
     legend->setForegroundRole(QPalette::PlaceholderText);
 
+    // The legend, the count and "clear all" sit beside the grid (see refresh()),
+    // so that the grid gets the dock's height: it is what the user clicks.
+    m_side = new QWidget(this);
+    auto *side = new QVBoxLayout(m_side);
+    side->setContentsMargins(0, 0, 0, 0);
+    side->addWidget(legend);
+    side->addStretch(1);
+    side->addWidget(m_summary);
+    side->addWidget(m_clear, 0, Qt::AlignLeft);
+    m_side->setMaximumWidth(210);
+    m_body = new QBoxLayout(QBoxLayout::LeftToRight);
+    m_body->addWidget(m_grid, 1);
+    m_body->addWidget(m_side);
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(m_grid, 1);
-    layout->addWidget(legend);
-    layout->addLayout(footer);
+    layout->addLayout(m_body, 1);
 
     setTabOrder(m_circuit, m_method);
     setTabOrder(m_method, m_applyAll);
@@ -175,8 +184,13 @@ void FreezingPanel::refresh()
     const auto model = m_document->model();
     const int layers = model ? model->structure.numLayers : 0;
     const int heads = model ? model->structure.numHeads : 0;
-    if (layers != m_grid->layers() || heads != m_grid->heads())
+    if (layers != m_grid->layers() || heads != m_grid->heads()) {
         m_grid->setShape(layers, heads);
+        // Wide grids (many heads) need the dock's width: the notes then go below.
+        const bool beside = heads <= 16;
+        m_body->setDirection(beside ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
+        m_side->setMaximumWidth(beside ? 210 : QWIDGETSIZE_MAX);
+    }
     m_grid->setFreezeSet(m_document->freezeSet());
     m_grid->setSelectedHead(m_document->selectedLayer(), m_document->selectedHead());
     m_summary->setText(summaryText());
@@ -205,7 +219,7 @@ void FreezingPanel::showCellMenu(int layer, int head, const QPoint &globalPos)
             continue;
         QMenu *sub = menu.addMenu(tr("Method of %1 %2").arg(headLabel(layer, head), freezeCircuitLabel(e.circuit)));
         for (FreezeMethod m : kMethods) {
-            QAction *a = sub->addAction(freezeMethodName(m));
+            QAction *a = sub->addAction(freezeMethodLabel(m));
             a->setCheckable(true);
             a->setChecked(e.method == m);
             const FreezeCircuit c = e.circuit;

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QBoxLayout;
 class QComboBox;
 class QLabel;
 class QPushButton;
@@ -50,6 +51,8 @@ private:
     QPushButton *m_applyAll;
     FreezeGrid *m_grid;
     QLabel *m_summary;
+    QWidget *m_side;     // legend, summary and "clear all"
+    QBoxLayout *m_body;  // grid beside (or above) m_side
     QPushButton *m_clear;
 };
 

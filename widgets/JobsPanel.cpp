@@ -17,34 +17,25 @@
 
 namespace qkov {
 
-namespace {
-
-QString trJobs(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("qkov::JobsPanel", text, nullptr, n);
-}
-
-} // namespace
-
 QString etaText(double seconds)
 {
     if (!(seconds >= 0) || !std::isfinite(seconds))
         return QString();
     if (seconds < 60)
-        return trJobs("about %1 s left").arg(std::max(1, int(std::lround(seconds))));
+        return JobsPanel::tr("about %1 s left").arg(std::max(1, int(std::lround(seconds))));
     if (seconds < 3600)
-        return trJobs("about %1 min left").arg(int(std::lround(seconds / 60)));
-    return trJobs("about %1 h left").arg(seconds / 3600, 0, 'f', 1);
+        return JobsPanel::tr("about %1 min left").arg(int(std::lround(seconds / 60)));
+    return JobsPanel::tr("about %1 h left").arg(seconds / 3600, 0, 'f', 1);
 }
 
 QString durationText(double seconds)
 {
     if (seconds < 0.05)
-        return trJobs("under 0.1 s");
+        return JobsPanel::tr("under 0.1 s");
     if (seconds < 60)
-        return trJobs("%1 s").arg(seconds, 0, 'f', 1);
+        return JobsPanel::tr("%1 s").arg(seconds, 0, 'f', 1);
     const int whole = int(std::lround(seconds));
-    return trJobs("%1 min %2 s").arg(whole / 60).arg(whole % 60);
+    return JobsPanel::tr("%1 min %2 s").arg(whole / 60).arg(whole % 60);
 }
 
 JobsPanel::JobsPanel(JobRunner *jobs, QWidget *parent)

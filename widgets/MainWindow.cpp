@@ -141,7 +141,6 @@ void MainWindow::createPanels()
     m_centre->setDocumentMode(true);
     // A table that shows a handful of rows even before the user resizes the docks.
     m_conflicts->setMinimumHeight(190);
-    m_freezing->setMinimumHeight(230);
 }
 
 QDockWidget *MainWindow::addPanelDock(const QString &title, const QString &name, QWidget *panel, Qt::DockWidgetArea area)
@@ -227,7 +226,7 @@ void MainWindow::openModel(const QString &path)
     m_jobs->start<std::shared_ptr<LoadedModel>>(
         QStringLiteral("load-model"), tr("Loading %1").arg(QFileInfo(path).fileName()),
         [path](JobContext &ctx) {
-            ctx.setStage(QObject::tr("Reading %1").arg(QFileInfo(path).fileName()));
+            ctx.setStage(MainWindow::tr("Reading %1").arg(QFileInfo(path).fileName()));
             auto model = std::make_shared<LoadedModel>(loadModel(path));
             ctx.checkCancelled();
             return model;

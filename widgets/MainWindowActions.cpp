@@ -11,6 +11,7 @@
 #include "ModelDock.h"
 #include "ModelOverview.h"
 #include "Preferences.h"
+#include "PreferencesDialog.h"
 #include "ProbePanel.h"
 #include "ReportExport.h"
 #include "SessionController.h"
@@ -70,6 +71,14 @@ void MainWindow::createActions()
     edit->addAction(redo);
     edit->addSeparator();
     edit->addAction(tr("Clear All &Freezes"), m_freezing, &FreezingPanel::clearAll);
+    edit->addSeparator();
+    QAction *preferences = edit->addAction(tr("&Preferences..."), this, [this] {
+        auto *dialog = new PreferencesDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    preferences->setShortcut(QKeySequence::Preferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
 
     QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
     m_runAction = analysis->addAction(tr("&Run Analysis"), this, [this] { m_runner->start(); });

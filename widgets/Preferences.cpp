@@ -1,5 +1,7 @@
 #include "Preferences.h"
 
+#include "UiTranslations.h"
+
 #include <QDir>
 
 namespace qkov {
@@ -9,6 +11,7 @@ const QString recentModelsKey = QStringLiteral("recent/models");
 const QString geometryKey = QStringLiteral("window/geometry");
 const QString stateKey = QStringLiteral("window/state");
 const QString lastFolderKey = QStringLiteral("files/lastOpenFolder");
+const QString languageKey = QStringLiteral("ui/language");
 } // namespace
 
 Preferences &Preferences::instance()
@@ -45,5 +48,23 @@ QByteArray Preferences::windowState() const { return m_settings.value(stateKey).
 void Preferences::setWindowState(const QByteArray &state) { m_settings.setValue(stateKey, state); }
 QString Preferences::lastOpenFolder() const { return m_settings.value(lastFolderKey, QDir::homePath()).toString(); }
 void Preferences::setLastOpenFolder(const QString &folder) { m_settings.setValue(lastFolderKey, folder); }
+
+QString Preferences::language() const
+{
+    const QString code = m_settings.value(languageKey, kSystemLanguage).toString();
+    // A hand-edited or outdated value (a language no longer shipped) means "system".
+    for (const UiLanguage &l : availableUiLanguages())
+        if (l.code == code)
+            return code;
+    return kSystemLanguage;
+}
+
+void Preferences::setLanguage(const QString &language)
+{
+    if (language == kSystemLanguage)
+        m_settings.remove(languageKey);
+    else
+        m_settings.setValue(languageKey, language);
+}
 
 } // namespace qkov

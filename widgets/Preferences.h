@@ -21,6 +21,11 @@ public:
     void setWindowState(const QByteArray &state);
     QString lastOpenFolder() const;
     void setLastOpenFolder(const QString &folder);
+    // The user-interface language: "system" (the default: follow the
+    // system's languages) or a code of availableUiLanguages() ("en", "de").
+    // Read once at startup; a change takes effect at the next start.
+    QString language() const;
+    void setLanguage(const QString &language);
 
     static constexpr int maxRecent = 10;
 

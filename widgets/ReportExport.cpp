@@ -17,12 +17,13 @@
 
 namespace qkov {
 
-namespace {
-
-QString tr(const char *text)
+// The translation context of the report's texts (lupdate reads it).
+class ReportExportText
 {
-    return QCoreApplication::translate("qkov::ReportExport", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qkov::ReportExport)
+};
+
+namespace {
 
 QString jsonText(const QJsonValue &v)
 {
@@ -31,7 +32,7 @@ QString jsonText(const QJsonValue &v)
     if (v.isDouble())
         return QString::number(v.toDouble(), 'g', 10);
     if (v.isString())
-        return v.toString().isEmpty() ? tr("(none)") : v.toString();
+        return v.toString().isEmpty() ? ReportExportText::tr("(none)") : v.toString();
     return v.toVariant().toString();
 }
 
@@ -64,7 +65,7 @@ public:
     void newPage()
     {
         if (!m_writer.newPage())
-            throw Error(QString(), tr("could not start a new page"));
+            throw Error(QString(), ReportExportText::tr("could not start a new page"));
         ++m_page;
         m_y = 0;
         drawFooter();
@@ -123,7 +124,7 @@ public:
                 const int i = c * perColumn + r;
                 if (i >= rows.size())
                     continue;
-                const QString value = rows[i].second.isEmpty() ? tr("(not recorded)") : rows[i].second;
+                const QString value = rows[i].second.isEmpty() ? ReportExportText::tr("(not recorded)") : rows[i].second;
                 const int x = c * (columnWidth + gap);
                 m_painter.setPen(Qt::black);
                 m_painter.setFont(keyFont);
@@ -212,7 +213,7 @@ private:
         m_painter.setPen(QColor(90, 90, 90));
         const QRect line(0, paint.height() - lineHeight(f), m_width, lineHeight(f));
         m_painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, m_footer);
-        m_painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter, tr("page %1").arg(m_page));
+        m_painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter, ReportExportText::tr("page %1").arg(m_page));
     }
 
     QPdfWriter &m_writer;
@@ -229,35 +230,35 @@ QString modelName(const AnalysisResult &r)
 
 void writeSettingsPage(ReportPainter &out, const AnalysisResult &r)
 {
-    out.heading(tr("QKOV interference report"), 17);
-    out.paragraph(tr("%1: %2 vs %3. Generated %4 by QKOV Workbench.")
+    out.heading(ReportExportText::tr("QKOV interference report"), 17);
+    out.paragraph(ReportExportText::tr("%1: %2 vs %3. Generated %4 by QKOV Workbench.")
                       .arg(modelName(r), r.taskA.name, r.taskB.name,
                            QLocale::c().toString(QDateTime::currentDateTime(), QStringLiteral("yyyy-MM-dd HH:mm"))),
                   10);
 
-    out.heading(tr("Model"));
-    out.keyValues({{tr("Path"), r.modelPath},
-                   {tr("Architecture"), r.architecture},
-                   {tr("Layers x heads"), QStringLiteral("%1 x %2").arg(r.layers).arg(r.heads)},
-                   {tr("KV heads"), QString::number(r.kvHeads)},
-                   {tr("SHA-256"), r.modelSha256}});
+    out.heading(ReportExportText::tr("Model"));
+    out.keyValues({{ReportExportText::tr("Path"), r.modelPath},
+                   {ReportExportText::tr("Architecture"), r.architecture},
+                   {ReportExportText::tr("Layers x heads"), QStringLiteral("%1 x %2").arg(r.layers).arg(r.heads)},
+                   {ReportExportText::tr("KV heads"), QString::number(r.kvHeads)},
+                   {ReportExportText::tr("SHA-256"), r.modelSha256}});
 
-    out.heading(tr("Tasks"));
+    out.heading(ReportExportText::tr("Tasks"));
     for (const TaskSummary *task : {&r.taskA, &r.taskB})
-        out.keyValues({{task == &r.taskA ? tr("Task A") : tr("Task B"), tr("%1 (n = %2 samples)").arg(task->name).arg(task->n())},
-                       {tr("File"), task->path},
-                       {tr("SHA-256"), task->sha256}});
+        out.keyValues({{task == &r.taskA ? ReportExportText::tr("Task A") : ReportExportText::tr("Task B"), ReportExportText::tr("%1 (n = %2 samples)").arg(task->name).arg(task->n())},
+                       {ReportExportText::tr("File"), task->path},
+                       {ReportExportText::tr("SHA-256"), task->sha256}});
 
-    out.heading(tr("Analysis settings"));
+    out.heading(ReportExportText::tr("Analysis settings"));
     const QJsonObject settings = r.settings.toJson();
     QList<QPair<QString, QString>> rows;
     for (auto it = settings.begin(); it != settings.end(); ++it)
         rows << qMakePair(it.key(), jsonText(it.value()));
     for (auto it = r.seeds.begin(); it != r.seeds.end(); ++it)
-        rows << qMakePair(tr("seed used (%1)").arg(it.key()), QString::number(it.value()));
+        rows << qMakePair(ReportExportText::tr("seed used (%1)").arg(it.key()), QString::number(it.value()));
     out.keyValues(rows, 2);
 
-    out.heading(tr("Summary per block"));
+    out.heading(ReportExportText::tr("Summary per block"));
     QList<QStringList> summary;
     for (int b = 0; b < 4; ++b) {
         const BlockResult &block = r.blocks[size_t(b)];
@@ -274,19 +275,19 @@ void writeSettingsPage(ReportPainter &out, const AnalysisResult &r)
                                QString::number(block.heatmap.empty() ? 0 : maxValue, 'g', 4),
                                QStringLiteral("%1 %").arg(100.0 * block.ridgeDominatedShare, 0, 'f', 1)};
     }
-    out.table({tr("Block"), tr("Flagged heads"), tr("Mean score"), tr("Max score"), tr("Ridge-dominated")}, {1, 2, 2, 2, 2},
+    out.table({ReportExportText::tr("Block"), ReportExportText::tr("Flagged heads"), ReportExportText::tr("Mean score"), ReportExportText::tr("Max score"), ReportExportText::tr("Ridge-dominated")}, {1, 2, 2, 2, 2},
               summary, {Qt::AlignLeft, Qt::AlignRight, Qt::AlignRight, Qt::AlignRight, Qt::AlignRight}, 9);
 
     if (!r.timings.isEmpty()) {
-        out.heading(tr("Timings"));
+        out.heading(ReportExportText::tr("Timings"));
         QList<QPair<QString, QString>> timings;
         for (auto it = r.timings.begin(); it != r.timings.end(); ++it)
-            timings << qMakePair(it.key(), tr("%1 s").arg(it.value(), 0, 'f', 2));
+            timings << qMakePair(it.key(), ReportExportText::tr("%1 s").arg(it.value(), 0, 'f', 2));
         out.keyValues(timings, 2);
     }
-    out.heading(tr("Warnings"));
+    out.heading(ReportExportText::tr("Warnings"));
     if (r.warnings.isEmpty())
-        out.paragraph(tr("None."));
+        out.paragraph(ReportExportText::tr("None."));
     for (const QString &w : r.warnings)
         out.paragraph(QStringLiteral("\u2022 ") + w, 9, QColor(140, 60, 0));
 }
@@ -299,13 +300,13 @@ QString flaggedHeadsText(const AnalysisResult &r, int b)
         for (int h = 0; h < r.heads; ++h) {
             const size_t i = size_t(l) * size_t(r.heads) + size_t(h);
             if (i < block.flagged.size() && block.flagged[i])
-                heads << tr("L%1.H%2 (score %3, q %4)")
+                heads << ReportExportText::tr("L%1.H%2 (score %3, q %4)")
                              .arg(l).arg(h).arg(i < block.heatmap.size() ? block.heatmap[i] : qQNaN(), 0, 'g', 3)
                              .arg(i < block.qvalue.size() ? block.qvalue[i] : qQNaN(), 0, 'g', 2);
         }
     if (heads.isEmpty())
-        return tr("No head of block %1 is flagged at FDR alpha = %2.").arg(AnalysisResult::blockName(b)).arg(r.settings.alpha);
-    return tr("Flagged heads of block %1 (FDR alpha = %2, outlined): %3.")
+        return ReportExportText::tr("No head of block %1 is flagged at FDR alpha = %2.").arg(AnalysisResult::blockName(b)).arg(r.settings.alpha);
+    return ReportExportText::tr("Flagged heads of block %1 (FDR alpha = %2, outlined): %3.")
         .arg(AnalysisResult::blockName(b)).arg(r.settings.alpha).arg(heads.join(QStringLiteral(", ")));
 }
 
@@ -328,11 +329,11 @@ void writeTopHeads(ReportPainter &out, const AnalysisResult &r, int b)
                             QStringLiteral("[%1, %2]").arg(at(block.ciLow, i), 0, 'g', 3).arg(at(block.ciHigh, i), 0, 'g', 3),
                             QString::number(at(block.z, i), 'f', 2), QString::number(at(block.pvalue, i), 'g', 3),
                             QString::number(at(block.qvalue, i), 'g', 3),
-                            i < block.flagged.size() && block.flagged[i] ? tr("yes") : tr("no")};
+                            i < block.flagged.size() && block.flagged[i] ? ReportExportText::tr("yes") : ReportExportText::tr("no")};
     }
-    out.heading(tr("Highest-scoring heads of block %1").arg(AnalysisResult::blockName(b)), 11);
+    out.heading(ReportExportText::tr("Highest-scoring heads of block %1").arg(AnalysisResult::blockName(b)), 11);
     const auto R = Qt::AlignRight;
-    out.table({tr("Layer"), tr("Head"), tr("Score"), tr("95% CI"), tr("z"), tr("p"), tr("q"), tr("FDR")}, {1, 1, 2, 3, 1.5, 1.5, 1.5, 1},
+    out.table({ReportExportText::tr("Layer"), ReportExportText::tr("Head"), ReportExportText::tr("Score"), ReportExportText::tr("95% CI"), ReportExportText::tr("z"), ReportExportText::tr("p"), ReportExportText::tr("q"), ReportExportText::tr("FDR")}, {1, 1, 2, 3, 1.5, 1.5, 1.5, 1},
               rows, {R, R, R, R, R, R, R, Qt::AlignHCenter}, 9);
 }
 
@@ -348,8 +349,8 @@ QSize fitToWidth(const QSize &preferred, int width, int maxHeight)
 
 void writeConflicts(ReportPainter &out, const AnalysisResult &r, std::shared_ptr<const AnalysisResult> shared)
 {
-    out.heading(tr("Top conflicts"));
-    out.paragraph(tr("The sample pairs with the highest interference scores (%1 listed; p and q are the head's). "
+    out.heading(ReportExportText::tr("Top conflicts"));
+    out.paragraph(ReportExportText::tr("The sample pairs with the highest interference scores (%1 listed; p and q are the head's). "
                      "Text previews are cut to fit; the session file and the CSV export keep them whole.")
                       .arg(r.topConflicts.size()));
     ConflictsModel model;
@@ -370,8 +371,8 @@ void writeConflicts(ReportPainter &out, const AnalysisResult &r, std::shared_ptr
         rows << cells;
     }
     const auto R = Qt::AlignRight, L = Qt::AlignLeft;
-    out.table({tr("#"), tr("Block"), tr("Layer"), tr("Head"), tr("Sample A"), tr("Text A"), tr("Sample B"), tr("Text B"),
-               tr("Score"), tr("q"), tr("FDR")},
+    out.table({ReportExportText::tr("#"), ReportExportText::tr("Block"), ReportExportText::tr("Layer"), ReportExportText::tr("Head"), ReportExportText::tr("Sample A"), ReportExportText::tr("Text A"), ReportExportText::tr("Sample B"), ReportExportText::tr("Text B"),
+               ReportExportText::tr("Score"), ReportExportText::tr("q"), ReportExportText::tr("FDR")},
               {0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0}, rows, {R, Qt::AlignHCenter, R, R, L, L, L, L, R, R, Qt::AlignHCenter});
 }
 
@@ -380,10 +381,10 @@ void writeConflicts(ReportPainter &out, const AnalysisResult &r, std::shared_ptr
 void exportReport(const AnalysisResult &result, const QString &pdfPath)
 {
     if (result.isEmpty() || result.layers <= 0 || result.heads <= 0)
-        throw Error(pdfPath, tr("the analysis result has no heatmaps to report"));
+        throw Error(pdfPath, ReportExportText::tr("the analysis result has no heatmaps to report"));
     QSaveFile file(pdfPath);
     if (!file.open(QIODevice::WriteOnly))
-        throw Error(pdfPath, tr("cannot open the file for writing (%1)").arg(file.errorString()));
+        throw Error(pdfPath, ReportExportText::tr("cannot open the file for writing (%1)").arg(file.errorString()));
     // The plots lay their text out with screen font metrics: drawing at the
     // screen's logical DPI keeps labels where the layout put them.
     const QScreen *screen = QGuiApplication::primaryScreen();
@@ -393,17 +394,17 @@ void exportReport(const AnalysisResult &result, const QString &pdfPath)
         writer.setResolution(dpi);
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setPageMargins(QMarginsF(16, 16, 16, 14), QPageLayout::Millimeter);
-        writer.setTitle(tr("QKOV report - %1 - %2 vs %3").arg(modelName(result), result.taskA.name, result.taskB.name));
+        writer.setTitle(ReportExportText::tr("QKOV report - %1 - %2 vs %3").arg(modelName(result), result.taskA.name, result.taskB.name));
         writer.setCreator(QStringLiteral("QKOV Workbench"));
         QCPPainter painter;
         if (!painter.begin(&writer))
-            throw Error(pdfPath, tr("cannot start the PDF"));
+            throw Error(pdfPath, ReportExportText::tr("cannot start the PDF"));
         painter.setMode(QCPPainter::pmVectorized);
         painter.setMode(QCPPainter::pmNoCaching);
         painter.setRenderHint(QPainter::Antialiasing);
         try {
             ReportPainter out(writer, painter,
-                              tr("QKOV report - %1 - %2 vs %3").arg(modelName(result), result.taskA.name, result.taskB.name));
+                              ReportExportText::tr("QKOV report - %1 - %2 vs %3").arg(modelName(result), result.taskA.name, result.taskB.name));
             writeSettingsPage(out, result);
             QFont plotFont(QStringLiteral("DejaVu Sans"));
             plotFont.setPointSizeF(9);
@@ -423,7 +424,7 @@ void exportReport(const AnalysisResult &result, const QString &pdfPath)
             comparison.setFont(plotFont);
             comparison.setData(comparisonDataFor(result));
             out.figure(comparison, fitToWidth(comparison.preferredExportSize(), out.width(), out.remaining() * 2 / 3));
-            out.paragraph(tr("All four blocks on one shared colour scale; bars: each block's mean over all heads."));
+            out.paragraph(ReportExportText::tr("All four blocks on one shared colour scale; bars: each block's mean over all heads."));
             out.newPage();
             // Non-owning (aliasing) pointer: the model lives only while `result` does.
             writeConflicts(out, result, std::shared_ptr<const AnalysisResult>(std::shared_ptr<void>(), &result));
@@ -432,10 +433,10 @@ void exportReport(const AnalysisResult &result, const QString &pdfPath)
             throw Error(pdfPath, e.problem());
         }
         if (!painter.end())
-            throw Error(pdfPath, tr("could not finish the PDF"));
+            throw Error(pdfPath, ReportExportText::tr("could not finish the PDF"));
     }
     if (!file.commit())
-        throw Error(pdfPath, tr("could not write the file (%1)").arg(file.errorString()));
+        throw Error(pdfPath, ReportExportText::tr("could not write the file (%1)").arg(file.errorString()));
 }
 
 } // namespace qkov

@@ -157,7 +157,7 @@ void TasksPanel::tokenize(int which)
     m_jobs[which] = m_document->jobs()->start<TaskState>(
         kindOf(which), title,
         [model, path, name, options](JobContext &job) {
-            job.setStage(QObject::tr("Tokenizing"));
+            job.setStage(TasksPanel::tr("Tokenizing"));
             const std::unique_ptr<Tokenizer> tokenizer = tokenizerFor(*model);
             job.checkCancelled();
             return summarize(loadTaskDataset(path, *tokenizer, options, name), name);

@@ -2,6 +2,7 @@
 #include "MainWindow.h"
 #include "Preferences.h"
 #include "StartupScript.h"
+#include "UiTranslations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -12,6 +13,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("qkov-workbench"));
     QApplication::setOrganizationName(QStringLiteral("qkov"));
     QApplication::setApplicationVersion(QStringLiteral(QKOV_VERSION));
+    // Before any text is made (the options' help included): Preferences > Language.
+    qkov::installUiTranslators(qkov::Preferences::instance().language());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "QK-OV interference workbench"));

@@ -20,8 +20,8 @@ QString number(double v, int precision)
 // Rich text so that the tooltip wraps long samples instead of running off screen.
 QString sampleToolTip(const QString &task, const QString &id, const QString &text)
 {
-    return QStringLiteral("<p><b>%1, sample %2</b></p><p style='white-space:pre-wrap'>%3</p>")
-        .arg(task.toHtmlEscaped(), id.toHtmlEscaped(), text.toHtmlEscaped());
+    return QStringLiteral("<p><b>%1</b></p><p style='white-space:pre-wrap'>%2</p>")
+        .arg(ConflictsModel::tr("%1, sample %2").arg(task, id).toHtmlEscaped(), text.toHtmlEscaped());
 }
 
 } // namespace

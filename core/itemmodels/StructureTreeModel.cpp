@@ -47,15 +47,20 @@ QString shapeText(const std::vector<int64_t> &shape)
     return QLatin1Char('[') + dims.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
+// Where a block's heads sit in its tensor, e.g. "rows 0..64" or "cols 8.. every 24".
 QString sliceText(const BlockSlice &s)
 {
     const int64_t stride = s.stride();
-    QString text = QStringLiteral("%1 %2..").arg(axisName(s.axis)).arg(s.offset());
-    if (stride == s.headDim || s.heads == 1)
-        return text + QString::number(s.offset() + int64_t(s.heads) * s.headDim);
+    const bool rows = s.axis == Axis::Rows;
+    const QString start = QString::number(s.offset());
+    if (stride == s.headDim || s.heads == 1) {
+        const QString end = QString::number(s.offset() + int64_t(s.heads) * s.headDim);
+        return (rows ? StructureTreeModel::tr("rows %1..%2") : StructureTreeModel::tr("cols %1..%2")).arg(start, end);
+    }
     if (stride > 0)
-        return text + QStringLiteral(" every %1").arg(stride);
-    return text + QStringLiteral(" (grouped)");
+        return (rows ? StructureTreeModel::tr("rows %1.. every %2") : StructureTreeModel::tr("cols %1.. every %2"))
+            .arg(start, QString::number(stride));
+    return (rows ? StructureTreeModel::tr("rows %1.. (grouped)") : StructureTreeModel::tr("cols %1.. (grouped)")).arg(start);
 }
 
 } // namespace
@@ -140,7 +145,7 @@ void StructureTreeModel::setModel(const LoadedModel &model)
             p->columns[SliceColumn] = sliceText(*slice);
             p->toolTip = tr("%1 block of layer %2\ntensor %3 %4\nheads are %5 %6 (offset %7)%8")
                              .arg(p->block).arg(layer.index).arg(slice->tensor, shapeText(slice->tensorShape))
-                             .arg(slice->headDim).arg(axisName(slice->axis)).arg(slice->offset())
+                             .arg(slice->headDim).arg(slice->axis == Axis::Rows ? tr("rows") : tr("cols")).arg(slice->offset())
                              .arg(slice->bias.isEmpty() ? QString() : tr("\nbias %1").arg(slice->bias));
         }
     }
