@@ -9,10 +9,11 @@ Command logitsCommand();
 Command freezeCommand();
 Command sessionCommand();
 Command analyzeCommand();
+Command demoCommand();
 
 const std::vector<Command> &commands()
 {
-    static const std::vector<Command> all = {inspectCommand(), tokenizeCommand(), logitsCommand(), analyzeCommand(), freezeCommand(), sessionCommand()};
+    static const std::vector<Command> all = {inspectCommand(), tokenizeCommand(), logitsCommand(), analyzeCommand(), freezeCommand(), demoCommand(), sessionCommand()};
     return all;
 }
 
