@@ -75,6 +75,8 @@ FreezingPanel::FreezingPanel(WorkbenchDocument *document, QWidget *parent)
     side->addWidget(m_summary);
     side->addWidget(m_clear, 0, Qt::AlignLeft);
     m_side->setMaximumWidth(210);
+    // Docks do not pass height-for-width down: reserve the wrapped legend's height.
+    legend->setMinimumHeight(legend->heightForWidth(m_side->maximumWidth()));
     m_body = new QBoxLayout(QBoxLayout::LeftToRight);
     m_body->addWidget(m_grid, 1);
     m_body->addWidget(m_side);

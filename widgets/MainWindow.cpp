@@ -25,11 +25,14 @@
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
 #include <QMessageBox>
 #include <QMimeData>
+
+#include <utility>
 #include <QProgressBar>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -105,6 +108,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_startPage, &StartPage::openModelRequested, this, &MainWindow::chooseModel);
     connect(m_startPage, &StartPage::openRecentRequested, this, &MainWindow::openPath);
     connect(m_startPage, &StartPage::openSessionRequested, this, &MainWindow::chooseSession);
+    connect(m_startPage, &StartPage::openDemoRequested, this, &MainWindow::openDemo);
     connect(m_sessions, &SessionController::opened, this, &MainWindow::applySession);
     connect(m_sessions, &SessionController::failed, this, [this](const QString &m) { showError(tr("Could not open session"), m); });
 
@@ -256,6 +260,19 @@ void MainWindow::setModel(std::shared_ptr<LoadedModel> model)
     updateRecentMenu();
     updateStatus();
     updateTitle();
+    const PendingDemoTasks demo = std::exchange(m_pendingDemo, {});
+    if (!demo.folder.isEmpty() && QFileInfo(m.path) == QFileInfo(demo.folder)) {
+        m_tasks->openDataset(WorkbenchDocument::TaskA, demo.pathA, demo.nameA);
+        m_tasks->openDataset(WorkbenchDocument::TaskB, demo.pathB, demo.nameB);
+        // The default prompt is English prose the demo's alphabet cannot spell;
+        // a held-out "repeat" record shows the induction heads at work.
+        QFile firstRecord(demo.pathA);
+        if (firstRecord.open(QIODevice::ReadOnly | QIODevice::Text)) {
+            const QString prompt = QString::fromUtf8(firstRecord.readLine()).trimmed();
+            if (!prompt.isEmpty())
+                m_document->setProbePrompt(prompt);
+        }
+    }
     Q_EMIT modelLoaded();
 }
 

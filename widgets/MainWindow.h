@@ -46,6 +46,9 @@ public:
     // Opens a model, a .qkov session or a dataset-less path by its kind.
     void openPath(const QString &path);
     void openSession(const QString &path);
+    // Opens the embedded demo (docs/DEMO.md) with its two tasks loaded,
+    // training it first in a job when it is missing or outdated.
+    void openDemo();
     bool saveSession(const QString &path); // false (with a dialog) on failure
 
     const LoadedModel *model() const;
@@ -130,6 +133,11 @@ private:
     QProgressBar *m_progress;
     QToolButton *m_cancel;
     QString m_lastError;
+    // The demo's task files, loaded once its model (folder) has opened.
+    struct PendingDemoTasks
+    {
+        QString folder, pathA, nameA, pathB, nameB;
+    } m_pendingDemo;
 };
 
 } // namespace qkov

@@ -2,6 +2,8 @@
 #include "AnalysisRunner.h"
 #include "AnalysisSettingsPanel.h"
 #include "ConflictsPanel.h"
+#include "demo/DemoModel.h"
+#include "jobs/JobRunner.h"
 #include "Error.h"
 #include "FreezingPanel.h"
 #include "HeatmapsPanel.h"
@@ -45,6 +47,8 @@ void MainWindow::createActions()
             openModel(dir);
     });
     openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
+    QAction *openDemoAction = file->addAction(tr("Open &Demo Model"), this, &MainWindow::openDemo);
+    openDemoAction->setStatusTip(tr("The embedded demo: a small model with a known induction circuit and its two tasks"));
     QAction *openSessionAction = file->addAction(tr("Open &Session..."), this, &MainWindow::chooseSession);
     openSessionAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
@@ -129,6 +133,24 @@ void MainWindow::chooseModel()
                                                       tr("Models (config.json *.safetensors *.bin);;All files (*)"));
     if (!path.isEmpty())
         openModel(path);
+}
+
+void MainWindow::openDemo()
+{
+    m_jobs->start<DemoInfo>(
+        QStringLiteral("demo"), tr("Preparing the demo model"),
+        [](JobContext &ctx) { return ensureDemo(demoFolder(), ctx); },
+        [this](DemoInfo info) {
+            if (info.trained)
+                m_log->addMessage(tr("info"), tr("Trained the demo model in %1 s (held-out loss: %2 %3, %4 %5) into %6")
+                                                  .arg(info.trainingSeconds, 0, 'f', 0)
+                                                  .arg(info.taskAName).arg(info.taskALoss, 0, 'f', 3)
+                                                  .arg(info.taskBName).arg(info.taskBLoss, 0, 'f', 3)
+                                                  .arg(info.folder));
+            m_pendingDemo = {info.folder, info.taskAPath, info.taskAName, info.taskBPath, info.taskBName};
+            openModel(info.folder);
+        },
+        [this](const QString &message) { showError(tr("Could not prepare the demo model"), message); });
 }
 
 void MainWindow::chooseSession()

@@ -281,7 +281,7 @@ void ProbePanel::showView(const ProbeView &view)
     }
 
     HeatmapData change;
-    change.title = tr("Pattern change per head");
+    change.title = tr("Pattern change");
     change.valueLabel = tr("total variation");
     change.layers = view.layers;
     change.heads = view.heads;

@@ -27,9 +27,8 @@ StartPage::StartPage(QWidget *parent)
 
     m_openModel->setDefault(true);
     m_openModel->setToolTip(tr("A HuggingFace folder (config.json + safetensors), a .safetensors file, or a llama2.c checkpoint (Ctrl+O)"));
-    // Not built yet: disabled rather than pretending (the demo and sessions arrive with their issues).
-    m_openDemo->setEnabled(false);
-    m_openDemo->setToolTip(tr("The embedded demo model is not part of this build yet."));
+    m_openDemo->setToolTip(tr("A small model trained here on two tasks with a known induction circuit; "
+                              "opens with both tasks loaded (trained once, in about a minute)"));
     m_openSession->setToolTip(tr("Reopen a saved .qkov analysis session (Ctrl+Shift+O)"));
 
     auto *buttons = new QHBoxLayout;
@@ -60,6 +59,7 @@ StartPage::StartPage(QWidget *parent)
 
     connect(m_openModel, &QPushButton::clicked, this, &StartPage::openModelRequested);
     connect(m_openSession, &QPushButton::clicked, this, &StartPage::openSessionRequested);
+    connect(m_openDemo, &QPushButton::clicked, this, &StartPage::openDemoRequested);
     connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         Q_EMIT openRecentRequested(item->data(Qt::UserRole).toString());
     });

@@ -14,10 +14,12 @@ public:
     explicit StartPage(QWidget *parent = nullptr);
     void setRecentModels(const QStringList &paths);
     QPushButton *openModelButton() const { return m_openModel; }
+    QPushButton *openDemoButton() const { return m_openDemo; }
 
 Q_SIGNALS:
     void openModelRequested();
     void openSessionRequested();
+    void openDemoRequested();
     void openRecentRequested(const QString &path);
 
 private:

@@ -33,7 +33,9 @@ void StartupScript::start()
         if (!m_options.screenshotDir.isEmpty())
             takeScreenshots(); // show the error state rather than hang
     });
-    if (!m_options.path.isEmpty())
+    if (m_options.demo)
+        m_window->openDemo();
+    else if (!m_options.path.isEmpty())
         m_window->openPath(m_options.path);
     else if (!m_options.screenshotDir.isEmpty())
         QTimer::singleShot(500, this, &StartupScript::takeScreenshots);
@@ -45,7 +47,8 @@ void StartupScript::onModelReady()
         m_window->tasksPanel()->openDataset(WorkbenchDocument::TaskA, m_options.taskA);
     if (!m_options.taskB.isEmpty())
         m_window->tasksPanel()->openDataset(WorkbenchDocument::TaskB, m_options.taskB);
-    if (m_options.taskA.isEmpty() || m_options.taskB.isEmpty() || !m_options.run) {
+    const bool bothTasks = m_options.demo || (!m_options.taskA.isEmpty() && !m_options.taskB.isEmpty());
+    if (!bothTasks || !m_options.run) {
         if (!m_options.screenshotDir.isEmpty())
             QTimer::singleShot(1500, this, &StartupScript::takeScreenshots);
     }

@@ -13,6 +13,7 @@ class MainWindow;
 struct StartupOptions
 {
     QString path;            // model folder/file or .qkov session
+    bool demo = false;       // open the embedded demo with its two tasks instead
     QString taskA, taskB;    // dataset files
     bool run = false;        // run the analysis once both tasks are ready
     QString screenshotDir;   // write screenshots there, then quit

@@ -112,10 +112,10 @@ void TasksPanel::chooseDataset(int which)
     openDataset(which, path);
 }
 
-void TasksPanel::openDataset(int which, const QString &path)
+void TasksPanel::openDataset(int which, const QString &path, const QString &name)
 {
     TaskState state;
-    state.name = m_document->task(which).name;
+    state.name = name.isEmpty() ? m_document->task(which).name : name;
     state.path = QFileInfo(path).absoluteFilePath();
     m_document->setTask(which, state);
     m_document->setModified(true);

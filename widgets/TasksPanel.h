@@ -19,7 +19,7 @@ public:
 
     // Sets slot `which` (WorkbenchDocument::TaskA / TaskB) to the file and
     // tokenizes it when a model is open. Errors land in the slot, inline.
-    void openDataset(int which, const QString &path);
+    void openDataset(int which, const QString &path, const QString &name = {});
     // Shows a file dialog for slot `which`.
     void chooseDataset(int which);
 

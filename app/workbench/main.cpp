@@ -28,7 +28,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshots(QStringLiteral("screenshots"),
                                          QApplication::translate("main", "Write PNGs of the window and every panel into DIR, then quit."),
                                          QStringLiteral("DIR"));
-    parser.addOptions({taskA, taskB, run, permutations, screenshots});
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QApplication::translate("main", "Open the embedded demo model with its two tasks (trained on first use)."));
+    parser.addOptions({demo, taskA, taskB, run, permutations, screenshots});
     parser.addPositionalArgument(QStringLiteral("PATH"),
                                  QApplication::translate("main", "A model (folder, .safetensors, llama2.c .bin) or a .qkov session."));
     parser.process(app);
@@ -42,6 +44,7 @@ int main(int argc, char *argv[])
     window.show();
     qkov::StartupOptions options;
     options.path = parser.positionalArguments().value(0);
+    options.demo = parser.isSet(demo);
     options.taskA = parser.value(taskA);
     options.taskB = parser.value(taskB);
     options.run = parser.isSet(run);
