@@ -34,7 +34,12 @@
         <translation>PNGs des Fensters und jedes Panels in DIR schreiben, dann beenden.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>Open the embedded demo model with its two tasks (trained on first use).</source>
+        <translation>Das eingebaute Demo-Modell mit seinen beiden Aufgaben öffnen (wird beim ersten Mal trainiert).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>A model (folder, .safetensors, llama2.c .bin) or a .qkov session.</source>
         <translation>Ein Modell (Ordner, .safetensors, llama2.c-.bin) oder eine .qkov-Sitzung.</translation>
     </message>
@@ -1076,7 +1081,7 @@ Markiert (FDR)</translation>
         <translation>Klick oder Leertaste: einfrieren/aufheben. Buchstaben: Q = QK, O = OV, H = ganzer Kopf; Ecke: 0 Null, m Mittelwert, n Rauschen, r Resampling.</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+114"/>
         <source>No heads frozen</source>
         <translation>Keine Köpfe eingefroren</translation>
     </message>
@@ -1507,13 +1512,13 @@ Markiert (FDR)</translation>
 <context>
     <name>qkov::MainWindow</name>
     <message>
-        <location filename="../widgets/MainWindow.cpp" line="+70"/>
-        <location line="+238"/>
+        <location filename="../widgets/MainWindow.cpp" line="+74"/>
+        <location line="+264"/>
         <source>No model</source>
         <translation>Kein Modell</translation>
     </message>
     <message>
-        <location line="-235"/>
+        <location line="-261"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -1523,7 +1528,7 @@ Markiert (FDR)</translation>
         <translation>Den laufenden Job abbrechen (Esc)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Could not open session</source>
         <translation>Sitzung konnte nicht geöffnet werden</translation>
     </message>
@@ -1538,7 +1543,7 @@ Markiert (FDR)</translation>
         <translation>Modellübersicht</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+30"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -1578,21 +1583,21 @@ Markiert (FDR)</translation>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <location line="+8"/>
-        <location line="+76"/>
+        <location line="+89"/>
         <location line="+3"/>
         <source>warning</source>
         <translation>Warnung</translation>
     </message>
     <message>
-        <location line="-81"/>
-        <location line="+133"/>
+        <location line="-94"/>
+        <location line="+146"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location line="-123"/>
+        <location line="-136"/>
         <source>The analysis failed</source>
         <translation>Die Analyse ist fehlgeschlagen</translation>
     </message>
@@ -1612,7 +1617,7 @@ Markiert (FDR)</translation>
         <translation>Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+58"/>
         <source>The session&apos;s model could not be opened (%1); the results show, freezing and probing need the model.</source>
         <translation>Das Modell der Sitzung konnte nicht geöffnet werden (%1); die Ergebnisse werden angezeigt, Einfrieren und Probe brauchen das Modell.</translation>
     </message>
@@ -1679,7 +1684,7 @@ Markiert (FDR)</translation>
         <translation>QKOV Workbench wurde beim letzten Mal nicht ordnungsgemäß beendet. Eine Wiederherstellungskopie der damaligen Analyse ist verfügbar. Öffnen?</translation>
     </message>
     <message>
-        <location filename="../widgets/MainWindowActions.cpp" line="+38"/>
+        <location filename="../widgets/MainWindowActions.cpp" line="+40"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1705,6 +1710,16 @@ Markiert (FDR)</translation>
     </message>
     <message>
         <location line="+5"/>
+        <source>Open &amp;Demo Model</source>
+        <translation>&amp;Demo-Modell öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The embedded demo: a small model with a known induction circuit and its two tasks</source>
+        <translation>Die eingebaute Demo: ein kleines Modell mit bekanntem Induktions-Schaltkreis und seinen beiden Aufgaben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Open &amp;Session...</source>
         <translation>S&amp;itzung öffnen...</translation>
     </message>
@@ -1844,7 +1859,27 @@ Markiert (FDR)</translation>
         <translation>Modelle (config.json *.safetensors *.bin);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
+        <source>Preparing the demo model</source>
+        <translation>Demo-Modell wird vorbereitet</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Trained the demo model in %1 s (held-out loss: %2 %3, %4 %5) into %6</source>
+        <translation>Demo-Modell in %1 s trainiert (Verlust auf zurückgehaltenen Daten: %2 %3, %4 %5) nach %6</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not prepare the demo model</source>
+        <translation>Das Demo-Modell konnte nicht vorbereitet werden</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Open session</source>
         <translation>Sitzung öffnen</translation>
     </message>
@@ -2199,8 +2234,8 @@ Markiert (FDR)</translation>
     </message>
     <message>
         <location line="+12"/>
-        <source>Pattern change per head</source>
-        <translation>Musteränderung pro Kopf</translation>
+        <source>Pattern change</source>
+        <translation>Musteränderung</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2600,12 +2635,12 @@ Markiert (FDR)</translation>
         <translation>Ein HuggingFace-Ordner (config.json + safetensors), eine .safetensors-Datei oder ein llama2.c-Checkpoint (Strg+O)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>The embedded demo model is not part of this build yet.</source>
-        <translation>Das eingebettete Demomodell ist noch nicht Teil dieses Builds.</translation>
+        <location line="+1"/>
+        <source>A small model trained here on two tasks with a known induction circuit; opens with both tasks loaded (trained once, in about a minute)</source>
+        <translation>Ein kleines, hier auf zwei Aufgaben trainiertes Modell mit bekanntem Induktions-Schaltkreis; öffnet sich mit beiden Aufgaben geladen (einmal trainiert, in etwa einer Minute)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Reopen a saved .qkov analysis session (Ctrl+Shift+O)</source>
         <translation>Eine gespeicherte .qkov-Analysesitzung erneut öffnen (Strg+Umschalt+O)</translation>
     </message>
@@ -2620,7 +2655,7 @@ Markiert (FDR)</translation>
         <translation>Zuletzt verwendete Modelle</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>missing</source>
         <translation>fehlt</translation>
     </message>

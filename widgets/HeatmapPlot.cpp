@@ -70,7 +70,7 @@ HeatmapPlot::HeatmapPlot(QWidget *parent)
     axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     setMouseTracking(true);
-    setMinimumSize(260, 200);
+    setBaseMinimumSize(QSize(260, 200));
     applyPalette();
 }
 
@@ -122,7 +122,7 @@ void HeatmapPlot::setData(const HeatmapData &data)
     xAxis->setRange(-0.5, data.heads - 0.5);
     yAxis->setRange(-0.5, data.layers - 0.5);
     // Cells stay at least 16 px on screen; labels and scale need ~150 px.
-    setMinimumSize(qMax(260, 150 + 16 * data.heads), qMax(200, 110 + 16 * data.layers));
+    setMinimumSize(qMax(m_baseMinimum.width(), 150 + 16 * data.heads), qMax(m_baseMinimum.height(), 110 + 16 * data.layers));
     if (m_selLayer >= data.layers || m_selHead >= data.heads)
         m_selLayer = m_selHead = -1;
     updateRange();

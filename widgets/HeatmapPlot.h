@@ -34,6 +34,12 @@ public:
     explicit HeatmapPlot(QWidget *parent = nullptr);
 
     void setData(const HeatmapData &data);
+    // The smallest size whatever the data (cells still get at least 16 px).
+    void setBaseMinimumSize(const QSize &size)
+    {
+        m_baseMinimum = size;
+        setMinimumSize(size);
+    }
     const HeatmapData &heatmapData() const { return m_data; }
     QCPColorMap *colorMap() const { return m_map; }
     QCPColorScale *colorScale() const { return m_scale; }
@@ -90,6 +96,7 @@ private:
     QCPColorScale *m_scale;
     QCPTextElement *m_title;
     bool m_log = false;
+    QSize m_baseMinimum{260, 200};
     int m_selLayer = -1, m_selHead = -1;
     QList<QCPItemRect *> m_outlines;
     QList<QCPItemRect *> m_selection;

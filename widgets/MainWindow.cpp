@@ -31,6 +31,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScrollArea>
 
 #include <utility>
 #include <QProgressBar>
@@ -144,14 +145,25 @@ void MainWindow::createPanels()
     m_centre->addTab(m_overview, tr("Model overview"));
     m_centre->setDocumentMode(true);
     // A table that shows a handful of rows even before the user resizes the docks.
-    m_conflicts->setMinimumHeight(190);
+    m_conflicts->setMinimumHeight(140);
 }
 
 QDockWidget *MainWindow::addPanelDock(const QString &title, const QString &name, QWidget *panel, Qt::DockWidgetArea area)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(name); // saveState/restoreState key
-    dock->setWidget(panel);
+    if (panel == m_probe) {
+        // The tall probe scrolls instead of imposing their height on the window,
+        // which must fit a 768-pixel screen.
+        auto *scroll = new QScrollArea(dock);
+        scroll->setWidget(panel);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setObjectName(name + QStringLiteral("Scroll"));
+        dock->setWidget(scroll);
+    } else {
+        dock->setWidget(panel);
+    }
     addDockWidget(area, dock);
     m_docks << dock;
     return dock;
@@ -176,12 +188,13 @@ void MainWindow::createDocks()
     tabifyDockWidget(jobs, log);
     conflicts->raise();
     // Sizes apply once the window has its geometry (and only when no saved layout is restored).
+    // The probe gets the height; the grid needs little.
     QMetaObject::invokeMethod(this, [this, model, freezing, probe, conflicts] {
         if (!Preferences::instance().windowState().isEmpty())
             return;
         resizeDocks({model, freezing}, {430, 560}, Qt::Horizontal);
-        resizeDocks({freezing, probe}, {330, 520}, Qt::Vertical);
-        resizeDocks({conflicts}, {220}, Qt::Vertical);
+        resizeDocks({freezing, probe}, {190, 700}, Qt::Vertical);
+        resizeDocks({conflicts}, {200}, Qt::Vertical);
     }, Qt::QueuedConnection);
 }
 

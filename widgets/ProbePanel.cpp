@@ -100,9 +100,9 @@ ProbePanel::ProbePanel(WorkbenchDocument *document, QWidget *parent)
                             + 2 * m_top->frameWidth();
     m_top->setFixedHeight(tableHeight);
 
-    m_change->setMinimumSize(220, 150);
+    m_change->setBaseMinimumSize(QSize(180, 140));
     m_change->setToolTip(tr("How far each head's attention moved (total variation, mean over query positions). Click a head to select it."));
-    m_pattern->setMinimumHeight(260);
+    m_pattern->setMinimumHeight(170);
 
     auto *promptLabel = new QLabel(tr("&Prompt:"), this);
     promptLabel->setBuddy(m_prompt);
