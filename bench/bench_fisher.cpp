@@ -1,15 +1,23 @@
-// Fisher collection speed and memory on a GPT-2-small-shaped random LLaMA
-// (12 layers, 12 heads, width 768, batch 8 x 128 tokens, 2 threads):
+// Fisher collection speed, memory and cancel latency on a GPT-2-small-shaped
+// random LLaMA (12 layers, 12 heads, width 768, batch 8 x 128 tokens, 2 threads):
+//  0. a memory run first: a 512 MB budget on >= 2 GB of gradients, peak RSS
+//     from /proc/self/status (VmHWM, reset before the run) against
+//     budget + model + 300 MB;
 //  1. plain batched forward + backward (summed attention-weight gradients),
 //  2. per-sample gradients, batched (one forward, one backward, one bmm per
-//     projection), also with the writes into the gradient store,
-//  3. one backward per sample (batched forward, then l_i.backward() for each
+//     projection), handed to a sink that keeps nothing,
+//  3. the collection (collectGradients: the same plus a gradient store created
+//     for the run and every gradient in it), in RAM and all spilled to disk,
+//  4. one backward per sample (batched forward, then l_i.backward() for each
 //     i with the graph retained: what a naive implementation does);
-// then a memory run: a 512 MB budget on >= 2 GB of gradients, peak RSS from
-// /proc/self/status (VmHWM, reset before the run).
-//   bench_fisher [--vocab N] [--repeats N]
+// then cancels of that collection at random moments and their latency.
+// Timings interleave the variants (best of --repeats rounds), so that load
+// from other processes drifts over all of them alike.
+// --only NAME[,NAME...] runs the memory run (memory) and/or those timing variants --repeats times and nothing else (for a profiler).
+//   bench_fisher [--vocab N] [--repeats N] [--cancels N] [--memory-tokens N] [--only NAME]
 #include "TinyLlama.h"
 #include "analysis/GradientCollector.h"
+#include "analysis/GradientStore.h"
 #include "analysis/PerSampleGradients.h"
 #include "data/TaskDataset.h"
 #include "engine/ComputeSettings.h"
@@ -19,8 +27,16 @@
 #include <QFile>
 #include <QStandardPaths>
 
+#include "jobs/JobContext.h"
+
+#include <QRandomGenerator>
+#include <QThread>
+
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <malloc.h>
+#include <thread>
 
 using namespace qkov;
 using namespace qkov::test;
@@ -81,13 +97,20 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("qkov"));
-    int vocab = 8192, repeats = 2;
+    int vocab = 8192, repeats = 2, cancels = 6, memoryTokens = 32;
+    QString only;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
         if (args[i] == QLatin1String("--vocab"))
             vocab = args[i + 1].toInt();
         else if (args[i] == QLatin1String("--repeats"))
             repeats = std::max(1, args[i + 1].toInt());
+        else if (args[i] == QLatin1String("--cancels"))
+            cancels = std::max(0, args[i + 1].toInt());
+        else if (args[i] == QLatin1String("--only"))
+            only = args[i + 1];
+        else if (args[i] == QLatin1String("--memory-tokens"))
+            memoryTokens = std::max(2, args[i + 1].toInt());
     }
     ComputeSettings compute;
     compute.threads = 2;
@@ -111,11 +134,29 @@ int main(int argc, char **argv)
     EngineOptions options;
     TransformerModel model(loadedFrom(config, tensors), options);
     tensors.clear();
+    malloc_trim(0); // the builder's copies: not part of the model
+    qint64 modelBytes = 0;
+    for (const QString &name : model.parameterNames())
+        modelBytes += qint64(model.parameter(name).nbytes());
+    const double mib = 1 << 20;
 
     // ---- memory run (first, so the timing runs do not set the peak) ----
-    {
-        const int perTask = 10, memoryLength = 32;
-        const TaskDataset a = randomTask(perTask, memoryLength, vocab, 1), b = randomTask(perTask, memoryLength, vocab, 2);
+    if (only.isEmpty() || only.split(',').contains(QLatin1String("memory"))) {
+        const int perTask = 10;
+        const TaskDataset a = randomTask(perTask, memoryTokens, vocab, 1), b = randomTask(perTask, memoryTokens, vocab, 2);
+        // What one batch's forward+backward holds by itself (activations kept
+        // for the backward), whoever runs it: measured with a plain pass.
+        const auto [tokens, mask] = sampleBatch(a.samples, 0, kBatch);
+        const qint64 idle = statusKiB("VmRSS:");
+        resetPeakRss();
+        model.setAttentionRequiresGrad(true);
+        causalLmLossPerSample(model.forward(tokens, mask), tokens, mask).sum().backward();
+        model.setAttentionRequiresGrad(false);
+        for (const QString &w : model.attentionWeightNames())
+            model.parameter(w).mutable_grad() = at::Tensor();
+        const qint64 plainPeak = statusKiB("VmHWM:");
+        malloc_trim(0);
+
         FisherSettings s;
         s.batchSize = kBatch;
         s.memoryBudgetBytes = qint64(512) << 20;
@@ -125,15 +166,25 @@ int main(int argc, char **argv)
         t.start();
         GradientCollection c = collectGradients(model, a, b, s);
         const double seconds = t.nsecsElapsed() / 1e9;
+        const qint64 peak = statusKiB("VmHWM:");
         const qint64 total = c.store->residentBytes() + c.store->spilledBytes();
-        std::printf("memory run: %d + %d samples x %d tokens, %.2f GiB of gradients, budget 512 MiB: "
-                    "%.0f MiB in RAM, %.0f MiB spilled to %s\n",
-                    perTask, perTask, memoryLength, total / double(1 << 30), c.store->residentBytes() / double(1 << 20),
-                    c.store->spilledBytes() / double(1 << 20), qPrintable(c.store->spillPath()));
-        std::printf("  RSS before %.0f MiB; peak RSS during the collection (VmHWM%s) %.0f MiB; %.1f s\n",
-                    before / 1024.0, reset ? ", reset before it" : ", NOT reset: includes loading",
-                    statusKiB("VmHWM:") / 1024.0, seconds);
+        std::printf("memory run: %d + %d samples x %d tokens, batch %d, %.2f GiB of gradients, budget 512 MiB: "
+                    "%.0f MiB in RAM, %.0f MiB spilled to %s; %.1f s\n",
+                    perTask, perTask, memoryTokens, kBatch, total / double(1 << 30), c.store->residentBytes() / mib,
+                    c.store->spilledBytes() / mib, qPrintable(c.store->spillPath()), seconds);
+        std::printf("  a plain forward+backward of one such batch peaks %.0f MiB above the idle model\n",
+                    (plainPeak - idle) / 1024.0);
+        std::printf("  RSS before %.0f MiB (model %.0f MiB, the rest is the runtime); peak during the collection "
+                    "(VmHWM%s) %.0f MiB = before + %.0f MiB\n",
+                    before / 1024.0, modelBytes / mib, reset ? ", reset before it" : ", NOT reset: includes loading",
+                    peak / 1024.0, (peak - before) / 1024.0);
+        const double goal = (s.memoryBudgetBytes + modelBytes) / mib + 300;
+        const double relativeGoal = before / 1024.0 + s.memoryBudgetBytes / mib + 300;
+        std::printf("  goal budget + model + 300 MiB = %.0f MiB: %s; before + budget + 300 MiB = %.0f MiB: %s\n", goal,
+                    peak / 1024.0 <= goal ? "met" : "NOT met", relativeGoal,
+                    peak / 1024.0 <= relativeGoal ? "met" : "NOT met");
     }
+    malloc_trim(0);
 
     // ---- timing runs ----
     const TaskDataset batchTask = randomTask(kBatch, kLength, vocab, 3);
@@ -143,24 +194,48 @@ int main(int argc, char **argv)
         for (const QString &w : weights)
             model.parameter(w).mutable_grad() = at::Tensor();
     };
-
-    model.setAttentionRequiresGrad(true);
-    const double plain = bestSeconds(repeats, [&] {
-        const at::Tensor logits = model.forward(tokens, mask);
-        causalLmLossPerSample(logits, tokens, mask).sum().backward();
-        clearGrads();
-    });
-    model.setAttentionRequiresGrad(false);
-
-    const double perSample = bestSeconds(repeats, [&] {
-        forEachPerSampleGradient(model, tokens, mask, {}, [](const PerSampleGradient &) {});
-    });
+    // Task B must not be empty: one sample of 2 tokens (negligible next to the batch).
+    const TaskDataset one = randomTask(1, 2, vocab, 4);
     FisherSettings inRam;
     inRam.batchSize = kBatch;
-    const TaskDataset one = randomTask(1, 2, vocab, 4);
-    const double collection = bestSeconds(repeats, [&] {
-        GradientCollection c = collectGradients(model, batchTask, one, inRam);
-    });
+    FisherSettings spilled = inRam;
+    spilled.memoryBudgetBytes = 0;
+
+    std::vector<std::pair<const char *, std::function<void()>>> variants = {
+        {"plain", [&] {
+             model.setAttentionRequiresGrad(true);
+             const at::Tensor logits = model.forward(tokens, mask);
+             causalLmLossPerSample(logits, tokens, mask).sum().backward();
+             clearGrads();
+             model.setAttentionRequiresGrad(false);
+         }},
+        {"per-sample", [&] { forEachPerSampleGradient(model, tokens, mask, {}, [](const PerSampleGradient &) {}); }},
+        {"in RAM", [&] { GradientCollection c = collectGradients(model, batchTask, one, inRam); }},
+        {"spilled", [&] { GradientCollection c = collectGradients(model, batchTask, one, spilled); }},
+        {"store alone", [&] {
+             // The part of "in RAM" that is not compute: a store of the same
+             // entries, every row prefaulted (first touch of fresh memory).
+             std::vector<GradientEntrySpec> specs;
+             for (const QString &task : {QStringLiteral("a"), QStringLiteral("b")})
+                 for (const QString &w : weights)
+                     specs.push_back({task, w, model.parameter(w).sizes().vec(), task == "a" ? kBatch : 1});
+             GradientStore store(specs, {});
+             for (const GradientEntrySpec &e : specs)
+                 store.writableRows(e.task, e.tensor, 0, e.rows, at::kFloat);
+         }},
+    };
+    if (!only.isEmpty()) {
+        for (int r = 0; r < repeats; ++r)
+            for (const auto &[name, run] : variants)
+                if (only.split(',').contains(QLatin1String(name)))
+                    std::printf("%s: %.3f s\n", name, bestSeconds(1, run));
+        return 0;
+    }
+    std::vector<double> best(variants.size(), 1e300);
+    for (int r = 0; r < repeats; ++r)
+        for (size_t v = 0; v < variants.size(); ++v)
+            best[v] = std::min(best[v], bestSeconds(1, variants[v].second));
+    const double plain = best[0], perSample = best[1], collection = best[2], collectionSpilled = best[3];
 
     model.setAttentionRequiresGrad(true);
     const double naive = bestSeconds(1, [&] {
@@ -175,12 +250,47 @@ int main(int argc, char **argv)
     });
     model.setAttentionRequiresGrad(false);
 
-    std::printf("batch %d x %d tokens (best of %d):\n", kBatch, kLength, repeats);
+    std::printf("batch %d x %d tokens (best of %d interleaved rounds; 1 round for one backward per sample):\n",
+                kBatch, kLength, repeats);
     std::printf("  plain batched forward+backward          %8.3f s\n", plain);
-    std::printf("  per-sample gradients, batched            %8.3f s  = %.2fx plain\n", perSample, perSample / plain);
-    std::printf("  collection incl. gradient store writes   %8.3f s  = %.2fx plain (includes a 1-sample task B)\n",
+    std::printf("  per-sample gradients, batched            %8.3f s  = %.2fx plain (kept nowhere)\n", perSample,
+                perSample / plain);
+    std::printf("  collection, gradient store in RAM        %8.3f s  = %.2fx plain (fresh store, every gradient in it)\n",
                 collection, collection / plain);
+    std::printf("  collection, gradient store spilled       %8.3f s  = %.2fx plain (every gradient written to disk)\n",
+                collectionSpilled, collectionSpilled / plain);
+    qint64 storeBytes = 0;
+    for (const QString &w : weights)
+        storeBytes += qint64(model.parameter(w).nbytes()) * (kBatch + 1);
+    std::printf("    creating and prefaulting such an in-RAM store alone   %.3f s (%.0f MiB)\n", best[4], storeBytes / mib);
     std::printf("  one backward per sample                  %8.3f s  = %.2fx plain\n", naive, naive / plain);
-    std::printf("  per-sample batched is %.1fx faster than one backward per sample\n", naive / perSample);
+    std::printf("  collection in RAM is %.1fx faster than one backward per sample\n", naive / collection);
+
+    // ---- cancel latency: the same collection, cancelled at random moments ----
+    if (cancels > 0) {
+        std::vector<double> latencies;
+        for (int run = 0; run < cancels; ++run) {
+            JobContext job;
+            bool cancelled = false;
+            std::thread worker([&] {
+                try {
+                    GradientCollection c = collectGradients(model, batchTask, one, inRam, &job);
+                } catch (const JobCancelled &) {
+                    cancelled = true;
+                }
+            });
+            QThread::usleep(QRandomGenerator::global()->bounded(quint32(collection * 0.95e6)));
+            QElapsedTimer latency;
+            latency.start();
+            job.requestCancel();
+            worker.join();
+            if (cancelled)
+                latencies.push_back(latency.nsecsElapsed() / 1e6);
+        }
+        std::sort(latencies.begin(), latencies.end());
+        if (!latencies.empty())
+            std::printf("cancel during a batch (%zu of %d runs cancelled): latency median %.0f ms, max %.0f ms\n",
+                        latencies.size(), cancels, latencies[latencies.size() / 2], latencies.back());
+    }
     return 0;
 }

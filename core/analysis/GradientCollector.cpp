@@ -33,6 +33,28 @@ std::pair<at::Tensor, at::Tensor> sampleBatch(const std::vector<TaskSample> &sam
 
 namespace {
 
+// One buffer for the gradients that cannot be formed in the store's memory
+// (spilled entries, a storage dtype other than the engine's): reused for every
+// tensor and batch, so its pages are faulted in once.
+class ScratchRows
+{
+public:
+    at::Tensor rows(const PerSampleTensor &t, int64_t batch, at::ScalarType dtype)
+    {
+        std::vector<int64_t> shape{batch};
+        shape.insert(shape.end(), t.shape.begin(), t.shape.end());
+        int64_t numel = 1;
+        for (int64_t d : shape)
+            numel *= d;
+        if (!m_buffer.defined() || m_buffer.scalar_type() != dtype || m_buffer.numel() < numel)
+            m_buffer = at::empty({numel}, at::TensorOptions().dtype(dtype));
+        return m_buffer.narrow(0, 0, numel).view(shape);
+    }
+
+private:
+    at::Tensor m_buffer;
+};
+
 void collectTask(TransformerModel &model, const TaskDataset &data, const QString &task,
                  const FisherSettings &settings, JobContext *job, const InterventionTable *interventions,
                  GradientCollection &out,
@@ -41,40 +63,42 @@ void collectTask(TransformerModel &model, const TaskDataset &data, const QString
 {
     const size_t n = data.samples.size();
     losses = at::zeros({int64_t(n)}, at::TensorOptions().dtype(at::kDouble));
+    ScratchRows scratch;
+    size_t first = 0;
     PerSampleOptions options;
     options.includeBias = settings.includeBias;
     options.job = job;
     options.interventions = interventions;
-    for (size_t first = 0; first < n; first += size_t(settings.batchSize)) {
+    // The store is created after the first forward pass (which tells what the
+    // engine captures), before any gradient is formed, so that every
+    // gradient is formed straight into its place.
+    options.layout = [&](const std::vector<PerSampleTensor> &tensors) {
+        if (out.store) {
+            bool same = tensors.size() == out.tensors.size();
+            for (size_t i = 0; same && i < tensors.size(); ++i)
+                same = tensors[i].tensor == out.tensors[i].name && tensors[i].shape == out.tensors[i].shape;
+            if (!same)
+                throw Error(data.path, QStringLiteral("the engine captured different attention tensors for sample %1 than before.")
+                                           .arg(data.samples[first].id));
+            return;
+        }
+        std::vector<CollectedTensor> collected;
+        for (const PerSampleTensor &t : tensors)
+            collected.push_back({t.tensor, t.layer, t.block, t.bias, t.shape});
+        createStore(collected);
+    };
+    options.destination = [&](const PerSampleTensor &t, int64_t batch, at::ScalarType dtype) {
+        const at::Tensor rows = out.store->writableRows(task, t.tensor, int64_t(first), batch, dtype);
+        return rows.defined() ? rows : scratch.rows(t, batch, dtype);
+    };
+    for (; first < n; first += size_t(settings.batchSize)) {
         if (job)
             job->checkCancelled();
         const size_t count = std::min(n - first, size_t(settings.batchSize));
         const auto [tokens, mask] = sampleBatch(data.samples, first, count);
-        std::vector<PerSampleGradient> firstBatch; // only until the store exists
         const at::Tensor batchLosses = forEachPerSampleGradient(
-            model, tokens, mask, options, [&](const PerSampleGradient &g) {
-                if (!out.store) {
-                    firstBatch.push_back(g);
-                    return;
-                }
-                out.store->write(task, g.tensor, int64_t(first), g.values);
-            });
-        if (!out.store) {
-            // The first batch tells which tensors the engine captures.
-            std::vector<CollectedTensor> tensors;
-            for (const PerSampleGradient &g : firstBatch) {
-                CollectedTensor t;
-                t.name = g.tensor;
-                t.layer = g.layer;
-                t.block = g.block;
-                t.bias = g.bias;
-                t.shape = g.values.sizes().slice(1).vec();
-                tensors.push_back(std::move(t));
-            }
-            createStore(tensors);
-            for (const PerSampleGradient &g : firstBatch)
-                out.store->write(task, g.tensor, int64_t(first), g.values);
-        }
+            model, tokens, mask, options,
+            [&](const PerSampleGradient &g) { out.store->write(task, g.tensor, int64_t(first), g.values); });
         losses.narrow(0, int64_t(first), int64_t(count)).copy_(batchLosses);
         if (job)
             job->setProgress(qint64(first + count), qint64(n));

@@ -2,9 +2,13 @@
 // Fisher collection (METRIC.md 1-2): every sample of task A in record order,
 // then every sample of task B, in batches of one forward and one backward
 // pass each, with their per-sample attention-weight gradients written to a
-// GradientStore. Progress goes to the JobContext ("Collecting task A", ...);
-// a cancel takes effect between batches and inside the passes, and unwinds
-// everything: no spill file remains and no partial result is returned.
+// GradientStore, formed straight into the store's rows when they are in RAM
+// (else into one reused buffer, then written). The store is created after the
+// first forward pass, which tells what the engine captures. Progress goes to
+// the JobContext ("Collecting task A", ...); a cancel takes effect between
+// batches and inside the passes (before every projection of the forward, at
+// every node of the backward), and unwinds everything: no spill file remains
+// and no partial result is returned.
 #include "FisherSettings.h"
 #include "GradientStore.h"
 

@@ -1,6 +1,7 @@
 #include "InterferenceScores.h"
 
 #include "Error.h"
+#include "ScoreKernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -44,57 +45,27 @@ at::Tensor queryToKvMap(int queryHeads, int kvHeads)
     return at::arange(queryHeads, at::kLong).div(groupSize, "floor");
 }
 
-// The gradient-side factor of each variant for the "left" (importance) and
-// "right" (magnitude) operands; `fisher` is gathered like the values.
-at::Tensor leftFactor(const at::Tensor &gathered, const at::Tensor &fisher, ScoreVariant variant)
+// Every part must be [n_k, *fisherShape] and floating-point.
+void checkParts(const SampleParts &parts, const at::Tensor &fisherReg, const QString &where)
 {
-    at::Tensor w = variant == ScoreVariant::Signed ? gathered.clone() : gathered.square();
-    return w.div_(fisher);
+    for (const at::Tensor &p : parts) {
+        if (!p.defined() || !at::isFloatingType(p.scalar_type()) || p.is_complex())
+            throw Error(where, QStringLiteral("gradients and Fisher reference must be floating-point tensors"));
+        if (p.dim() != fisherReg.dim() + 1 || p.sizes().slice(1) != fisherReg.sizes())
+            throw Error(where, QStringLiteral("gradient shape %1 does not match the Fisher reference %2")
+                                   .arg(shapeText(p.sizes()), shapeText(fisherReg.sizes())));
+    }
 }
 
-at::Tensor rightFactor(const at::Tensor &gathered, ScoreVariant variant)
+bool sameParts(const SampleParts &x, const SampleParts &y)
 {
-    return variant == ScoreVariant::Signed ? gathered : gathered.abs();
-}
-
-// One variant (Abs or Signed) over KV heads: [Hkv, nL, nR], in chunks of
-// samples so that the gathered operands stay within the memory budget.
-at::Tensor kvKernel(const at::Tensor &left, const at::Tensor &right, const at::Tensor &fisher,
-                    const BlockSlice &slice, ScoreVariant variant, int64_t budgetBytes)
-{
-    const int kvHeads = slice.heads;
-    const int64_t nL = left.size(0), nR = right.size(0);
-    const at::Tensor gatheredFisher = gatherHeadSlices(fisher.unsqueeze(0), slice, kvHeads); // [Hkv, 1, P]
-    const int64_t perSample = gatheredFisher.numel() * int64_t(left.element_size());
-    const int64_t chunk = std::max<int64_t>(1, budgetBytes / std::max<int64_t>(1, 2 * perSample));
-
-    at::Tensor result = at::empty({kvHeads, nL, nR}, left.options());
-    if (nL == 0 || nR == 0)
-        return result;
-    const bool rightFits = nR <= chunk;
-    // The pooled kernel (left = right, one chunk) gathers its samples once.
-    const bool reuseGather = rightFits && nL <= chunk && left.is_same(right);
-    at::Tensor wholeRight, gatheredRight;
-    if (rightFits) {
-        gatheredRight = gatherHeadSlices(right, slice, kvHeads);
-        wholeRight = rightFactor(gatheredRight, variant).transpose(1, 2);
-        if (!reuseGather)
-            gatheredRight.reset();
+    if (x.size() != y.size())
+        return false;
+    for (size_t k = 0; k < x.size(); ++k) {
+        if (!x[k].is_same(y[k]))
+            return false;
     }
-    for (int64_t l0 = 0; l0 < nL; l0 += chunk) {
-        const int64_t cl = std::min(chunk, nL - l0);
-        // leftFactor never writes into its input, so sharing the gather is safe.
-        const at::Tensor wl = leftFactor(reuseGather ? gatheredRight : gatherHeadSlices(left.narrow(0, l0, cl), slice, kvHeads),
-                                         gatheredFisher, variant);
-        for (int64_t r0 = 0; r0 < nR; r0 += chunk) {
-            const int64_t cr = std::min(chunk, nR - r0);
-            const at::Tensor wr = rightFits
-                ? wholeRight.narrow(2, r0, cr)
-                : rightFactor(gatherHeadSlices(right.narrow(0, r0, cr), slice, kvHeads), variant).transpose(1, 2);
-            result.narrow(1, l0, cl).narrow(2, r0, cr).copy_(at::bmm(wl, wr));
-        }
-    }
-    return result;
+    return true;
 }
 
 } // namespace
@@ -163,42 +134,53 @@ at::Tensor gatherHeadSlices(const at::Tensor &values, const BlockSlice &slice, i
         .reshape({queryHeads, n, rows * d});
 }
 
-at::Tensor headKernel(const at::Tensor &left, const at::Tensor &right, const at::Tensor &fisherReg,
+at::Tensor headKernel(const SampleParts &left, const SampleParts &right, const at::Tensor &fisherReg,
                       const BlockSlice &slice, int queryHeads, const ScoreOptions &options)
 {
     const QString where = slice.tensor.isEmpty() ? QStringLiteral("head slice") : slice.tensor;
-    for (const at::Tensor *t : {&left, &right, &fisherReg}) {
-        if (!t->defined() || !at::isFloatingType(t->scalar_type()) || t->is_complex())
-            throw Error(where, QStringLiteral("gradients and Fisher reference must be floating-point tensors"));
-    }
-    if (left.dim() != fisherReg.dim() + 1 || right.dim() != fisherReg.dim() + 1
-        || left.sizes().slice(1) != fisherReg.sizes() || right.sizes().slice(1) != fisherReg.sizes())
-        throw Error(where, QStringLiteral("gradient shapes %1 and %2 do not match the Fisher reference %3")
-                               .arg(shapeText(left.sizes()), shapeText(right.sizes()), shapeText(fisherReg.sizes())));
+    if (!fisherReg.defined() || !at::isFloatingType(fisherReg.scalar_type()) || fisherReg.is_complex())
+        throw Error(where, QStringLiteral("gradients and Fisher reference must be floating-point tensors"));
+    checkParts(left, fisherReg, where);
+    checkParts(right, fisherReg, where);
     checkSlice(slice, fisherReg.sizes(), queryHeads);
 
-    // float32 stays float32 (the GEMM dominates); float64 anywhere promotes all.
-    const at::ScalarType type = at::promote_types(at::promote_types(left.scalar_type(), right.scalar_type()),
-                                                  fisherReg.scalar_type()) == at::kDouble ? at::kDouble : at::kFloat;
-    const at::Tensor l = left.to(type), r = right.to(type), fisher = fisherReg.to(type);
-    const at::Tensor sliceFisher = gatherHeadSlices(fisher.unsqueeze(0), slice, slice.heads);
+    // float32 stays float32 (also for bfloat16 gradients); float64 anywhere
+    // promotes the arithmetic to float64. The gradients keep their own dtype:
+    // the kernel converts them while preparing its operands.
+    bool anyDouble = fisherReg.scalar_type() == at::kDouble;
+    for (const SampleParts *parts : {&left, &right}) {
+        for (const at::Tensor &p : *parts)
+            anyDouble = anyDouble || p.scalar_type() == at::kDouble;
+    }
+    const at::ScalarType type = anyDouble ? at::kDouble : at::kFloat;
+    const at::Tensor sliceFisher = gatherHeadSlices(fisherReg.unsqueeze(0), slice, slice.heads);
     // min/max propagate NaN, so NaN fails the first test.
     if (!(sliceFisher.min().item<double>() > 0) || !std::isfinite(sliceFisher.max().item<double>()))
         throw Error(where, QStringLiteral("the regularised Fisher reference has entries that are not positive and finite"));
+    // 1 / I_reg once per block, so that preparing an operand is multiplications only.
+    const at::Tensor inverseFisher = fisherReg.to(at::kDouble).reciprocal().to(type).contiguous();
 
+    const bool same = sameParts(left, right);
+    const int64_t chunk = options.chunkBytes;
     at::Tensor kernel;
     if (options.variant == ScoreVariant::Symmetric) {
-        const at::Tensor forward = kvKernel(l, r, fisher, slice, ScoreVariant::Abs, options.memoryBudgetBytes);
-        const at::Tensor backward = left.is_same(right)
-            ? forward
-            : kvKernel(r, l, fisher, slice, ScoreVariant::Abs, options.memoryBudgetBytes);
+        const at::Tensor forward = detail::fusedKvKernel(left, same ? nullptr : &right, inverseFisher, slice, true, chunk);
+        const at::Tensor backward = same ? forward : detail::fusedKvKernel(right, &left, inverseFisher, slice, true, chunk);
         kernel = (forward + backward.transpose(1, 2)).mul_(0.5);
     } else {
-        kernel = kvKernel(l, r, fisher, slice, options.variant, options.memoryBudgetBytes);
+        kernel = detail::fusedKvKernel(left, same ? nullptr : &right, inverseFisher, slice,
+                                       options.variant == ScoreVariant::Abs, chunk);
     }
     if (queryHeads != slice.heads)
         kernel = kernel.index_select(0, queryToKvMap(queryHeads, slice.heads));
     return kernel;
+}
+
+at::Tensor headKernel(const at::Tensor &left, const at::Tensor &right, const at::Tensor &fisherReg,
+                      const BlockSlice &slice, int queryHeads, const ScoreOptions &options)
+{
+    // One tensor object on both sides stays "the same samples" (one pass).
+    return headKernel(SampleParts{left}, SampleParts{right}, fisherReg, slice, queryHeads, options);
 }
 
 at::Tensor blockScores(const at::Tensor &gradA, const at::Tensor &gradB, const at::Tensor &fisherReg,

@@ -2,8 +2,10 @@
 // The QK-OV interference score (METRIC.md sections 3 and 4) for one
 // (layer, block) at a time, from plain tensors: per-sample gradients of the
 // block's weight tensor in the checkpoint's stored layout and the regularised
-// Fisher reference I_reg of the same shape. Heads are gathered into
-// [H, n, P_h] and scored with one batched GEMM, never with loops over pairs.
+// Fisher reference I_reg of the same shape. Heads are scored with batched
+// GEMMs over [H, n, P_h] operands, never with loops over pairs; the operands
+// are prepared in cache-sized chunks of each head's entries straight from the
+// gradients (ScoreKernels.h), so the work is dominated by the GEMMs.
 #include "structure/AttentionStructure.h"
 
 #include <ATen/ATen.h>
@@ -26,12 +28,20 @@ QString scoreVariantName(ScoreVariant variant); // "abs", "signed", "symmetric"
 // Throws qkov::Error(where, ...) for any other name.
 ScoreVariant parseScoreVariant(const QString &name, const QString &where = QStringLiteral("--variant"));
 
+// One operand's samples as consecutive blocks, each [n_k, *shape] (e.g. task
+// A's rows, then task B's, as the gradient store holds them), any floating
+// dtype: scored without concatenating or converting them first.
+using SampleParts = std::vector<at::Tensor>;
+
 struct ScoreOptions
 {
     ScoreVariant variant = ScoreVariant::Abs;
-    // Bound on the gathered temporaries of one GEMM step (both operands
-    // together); larger sample sets are processed in chunks of samples.
-    int64_t memoryBudgetBytes = int64_t(256) << 20;
+    // Bound on one head's two prepared operands per GEMM step: each head's
+    // entries are processed in windows of this size (cache-sized by default,
+    // which keeps the operand preparation cheap and the GEMMs fed from
+    // cache). A step holds at least one entry per head and sample, whatever
+    // the bound. Only the grouping of the sums depends on it.
+    int64_t chunkBytes = int64_t(1) << 20;
 };
 
 // The flattened entries of every query head's slice: values [n, *shape]
@@ -52,8 +62,15 @@ at::Tensor gatherHeadSlices(const at::Tensor &values, const BlockSlice &slice, i
 // With left = right = the pooled samples (task A first) this is the matrix K
 // of METRIC.md section 5; with left = A, right = B it is the score matrix.
 // Computed per KV head and then expanded, so group-mates are exactly equal.
+// The arithmetic is float64 when any input is float64, else float32 (also
+// for bfloat16 gradients); the GEMMs accumulate in that type. Passing the
+// same tensor object (or the same parts) on both sides prepares both
+// operands in one pass over the gradients.
 // Throws qkov::Error for mismatched shapes or dtypes.
 at::Tensor headKernel(const at::Tensor &left, const at::Tensor &right, const at::Tensor &fisherReg,
+                      const BlockSlice &slice, int queryHeads, const ScoreOptions &options = {});
+// The same with each side's samples given as parts (their concatenation).
+at::Tensor headKernel(const SampleParts &left, const SampleParts &right, const at::Tensor &fisherReg,
                       const BlockSlice &slice, int queryHeads, const ScoreOptions &options = {});
 
 // scores [n_A, n_B, queryHeads] of one (layer, block): headKernel(A, B) with

@@ -28,17 +28,38 @@ struct PerSampleGradient
     at::Tensor values;     // [B, stored shape...] in the engine dtype
 };
 
+// One tensor the sink will receive, known right after the forward pass.
+struct PerSampleTensor
+{
+    QString tensor;
+    int layer = 0;
+    QString block;
+    bool bias = false;
+    std::vector<int64_t> shape; // one sample's gradient, stored layout
+};
+
 struct PerSampleOptions
 {
     bool includeBias = false;       // Q/K/V biases; the O bias never
-    const JobContext *job = nullptr; // cancellation is checked during the backward too
+    // Cancellation is checked before every projection of the forward pass,
+    // before every node of the backward pass and between gradients.
+    const JobContext *job = nullptr;
     // Freezing (or other interventions) applied inside the forward pass; gradients flow
     // through the replaced values unless they are marked stop-gradient.
     const InterventionTable *interventions = nullptr;
+    // Called once per batch after the forward pass, before anything is
+    // formed, with every tensor the sink will receive, in that order.
+    std::function<void(const std::vector<PerSampleTensor> &)> layout;
+    // Where to form a tensor's [B, shape...] gradient computed in `dtype`: a
+    // contiguous tensor of that shape and dtype (e.g. rows of a GradientStore,
+    // so that nothing is copied), or undefined for a fresh tensor. It is
+    // needed only until the sink returns, so one scratch buffer can serve all.
+    std::function<at::Tensor(const PerSampleTensor &, int64_t batch, at::ScalarType dtype)> destination;
 };
 
 // Runs the passes and hands every gradient tensor to `sink` as soon as it is
-// formed, so that only one [B, ...] gradient is alive at a time. Returns the
+// formed (in options.destination when given), so that only one [B, ...]
+// gradient is alive at a time. Returns the
 // per-sample losses [B] (float64). tokens/mask [B, T], right padding.
 // Throws JobCancelled when the job is cancelled meanwhile.
 at::Tensor forEachPerSampleGradient(TransformerModel &model, const at::Tensor &tokens,

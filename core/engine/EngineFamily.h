@@ -57,6 +57,7 @@ public:
 
 private:
     bool m_captureProjections = false;
+    std::function<void()> m_beforeProjection;
     ForwardRecord *m_record = nullptr;
     AttentionCore m_core;
 };

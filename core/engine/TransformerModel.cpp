@@ -79,6 +79,7 @@ at::Tensor WeightLoader::optional(const QString &name, const std::vector<int64_t
 
 ForwardPass::ForwardPass(const ForwardOptions &options, ForwardRecord *record, int numLayers)
     : m_captureProjections(options.captureProjections && record),
+      m_beforeProjection(options.beforeProjection),
       m_record(record),
       m_core(&options.interventions, record ? &record->attention : nullptr)
 {
@@ -92,6 +93,8 @@ at::Tensor ForwardPass::project(int layer, const char *block, const QString &wei
                                 const at::Tensor &x, const at::Tensor &weight,
                                 const at::Tensor &bias, bool conv1d)
 {
+    if (m_beforeProjection)
+        m_beforeProjection();
     at::Tensor y = conv1d ? at::matmul(x, weight) : at::matmul(x, weight.t());
     if (bias.defined())
         y = y + bias;

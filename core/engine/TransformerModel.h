@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct ForwardOptions
     InterventionTable interventions;
     // Keep every Q/K/V/O projection's input and output (see CapturedProjection).
     bool captureProjections = false;
+    // Called before every Q/K/V/O projection: a point in every layer where a
+    // long pass can be interrupted (e.g. by throwing JobCancelled).
+    std::function<void()> beforeProjection;
 };
 
 // One projection's activations, for per-sample gradients (METRIC.md 1):

@@ -104,22 +104,23 @@ TaskSummary summaryOf(const TaskDataset &data)
 // The pooled kernel [H, n, n] of one (layer, block): weights, plus the Q/K/V
 // bias row-sliced like its weight when biases are included (METRIC.md 1).
 at::Tensor pooledKernel(const GradientStore &store, const FisherResult &fisher, const BlockSlice &slice,
-                        int heads, bool includeBias, const ScoreOptions &options, QHash<QString, at::Tensor> &cache)
+                        int heads, bool includeBias, const ScoreOptions &options, QHash<QString, SampleParts> &cache)
 {
     auto pooled = [&](const QString &tensor) {
         auto it = cache.find(tensor);
         if (it == cache.end()) {
-            // One fused tensor serves Q, K and V of its layer: read it once.
+            // One fused tensor serves Q, K and V of its layer: map it once.
+            // Task A's rows then task B's, scored in place (no copy, no cat).
             cache.clear();
-            it = cache.insert(tensor, at::cat({store.read(GradientCollection::taskA(), tensor),
-                                               store.read(GradientCollection::taskB(), tensor)}));
+            it = cache.insert(tensor, SampleParts{store.stored(GradientCollection::taskA(), tensor),
+                                                  store.stored(GradientCollection::taskB(), tensor)});
         }
         return it.value();
     };
     const auto reg = fisher.regularized.find(slice.tensor);
     if (reg == fisher.regularized.end())
         throw Error(slice.tensor, tr("no Fisher reference was collected for this tensor"));
-    const at::Tensor g = pooled(slice.tensor);
+    const SampleParts g = pooled(slice.tensor);
     at::Tensor kernel = headKernel(g, g, reg->second, slice, heads, options);
     if (includeBias && !slice.bias.isEmpty() && fisher.regularized.count(slice.bias)) {
         BlockSlice biasSlice = slice;
@@ -231,7 +232,7 @@ AnalysisResult runAnalysis(const LoadedModel &loaded, const AnalysisRequest &req
     std::vector<at::Tensor> kernels(4), scores(4); // [L, H, n, n] and [nA, nB, L, H]
     {
         std::array<std::vector<at::Tensor>, 4> perLayerKernels;
-        QHash<QString, at::Tensor> cache;
+        QHash<QString, SampleParts> cache;
         for (int l = 0; l < layers; ++l) {
             const AttentionLayer &layer = structure.layers[size_t(l)];
             const BlockSlice *slices[4] = {&layer.q, &layer.k, &layer.v, &layer.o};

@@ -4,9 +4,11 @@
 // equivariance, symmetry, GQA sharing).
 #include "Error.h"
 #include "ScoreTestUtil.h"
+#include "analysis/GradientStore.h"
 #include "analysis/InterferenceScores.h"
 
 #include <ATen/Parallel.h>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace qkov;
@@ -118,11 +120,11 @@ private Q_SLOTS:
         const at::Tensor got = blockScores(a, b, fisher, c.slice, c.queryHeads, options);
         QCOMPARE(got.sizes().vec(), want.sizes().vec());
         QVERIFY2(maxRelativeError(got, want) < 1e-6, qPrintable(QString::number(maxRelativeError(got, want))));
-        // A budget of one byte processes one sample at a time: same numbers.
-        options.memoryBudgetBytes = 1;
+        // A one-byte chunk bound takes one line of each head per GEMM step: same numbers.
+        options.chunkBytes = 1;
         QVERIFY(maxRelativeError(blockScores(a, b, fisher, c.slice, c.queryHeads, options), want) < 1e-12);
         // float32 gradients: float32 GEMMs, same numbers to float32 accuracy.
-        options.memoryBudgetBytes = ScoreOptions().memoryBudgetBytes;
+        options.chunkBytes = ScoreOptions().chunkBytes;
         const at::Tensor got32 = blockScores(a.to(at::kFloat), b.to(at::kFloat), fisher.to(at::kFloat), c.slice,
                                              c.queryHeads, options);
         QCOMPARE(got32.scalar_type(), at::kFloat);
@@ -132,6 +134,117 @@ private Q_SLOTS:
                                                c.slice, c.queryHeads, options);
         QCOMPARE(gotBf16.scalar_type(), at::kFloat);
         QVERIFY(maxRelativeError(gotBf16, want) < 5e-2);
+    }
+
+    // Samples given as parts (task A's rows, then task B's, straight from the
+    // store) score exactly like their concatenation, whatever their dtype and
+    // strides, for every layout and variant.
+    void partsMatchConcatenation_data() { matchesDirectLoop_data(); }
+    void partsMatchConcatenation()
+    {
+        QFETCH(int, layout);
+        QFETCH(int, variant);
+        const LayoutCase c = layouts()[size_t(layout)];
+        const auto shape = c.slice.tensorShape;
+        const at::Tensor a = randomTensor(withSamples(5, shape), 211 + layout, at::kFloat);
+        const at::Tensor b = randomTensor(withSamples(4, shape), 311 + layout, at::kFloat);
+        const at::Tensor fisher = pooledFisher(a.to(at::kDouble), b.to(at::kDouble)).to(at::kFloat);
+        ScoreOptions options;
+        options.variant = ScoreVariant(variant);
+        const at::Tensor pooled = at::cat({a, b});
+        const at::Tensor whole = headKernel(pooled, pooled, fisher, c.slice, c.queryHeads, options);
+        const SampleParts parts{a, b};
+        QVERIFY(at::equal(headKernel(parts, parts, fisher, c.slice, c.queryHeads, options), whole));
+        // Separate left and right parts (the two-operand path) and a
+        // non-contiguous part (a transposed copy viewed back).
+        const SampleParts copies{a.clone(), b.transpose(1, 2).contiguous().transpose(1, 2)};
+        QVERIFY(maxRelativeError(headKernel(parts, copies, fisher, c.slice, c.queryHeads, options), whole) < 1e-6);
+        // bfloat16 parts equal their float32 values, scored in float32.
+        const at::Tensor aBf16 = a.to(at::kBFloat16), bBf16 = b.to(at::kBFloat16);
+        const SampleParts bf16{aBf16, bBf16};
+        const at::Tensor wantBf16 = at::cat({aBf16, bBf16}).to(at::kFloat);
+        const at::Tensor gotBf16 = headKernel(bf16, bf16, fisher, c.slice, c.queryHeads, options);
+        QCOMPARE(gotBf16.scalar_type(), at::kFloat);
+        QVERIFY(maxRelativeError(gotBf16, headKernel(wantBf16, wantBf16, fisher, c.slice, c.queryHeads, options)) < 1e-6);
+        // An empty part changes nothing.
+        const SampleParts withEmpty{a, a.narrow(0, 0, 0), b};
+        QVERIFY(at::equal(headKernel(withEmpty, withEmpty, fisher, c.slice, c.queryHeads, options), whole));
+    }
+
+    // The chunk bound changes how the entries are grouped into GEMM steps,
+    // never the sums (float64: to rounding).
+    void chunkSizeDoesNotChangeScores()
+    {
+        for (int layout : {0, 1, 4, 9, 12}) {
+            const LayoutCase c = layouts()[size_t(layout)];
+            const at::Tensor g = randomTensor(withSamples(9, c.slice.tensorShape), 401 + layout);
+            const at::Tensor fisher = pooledFisher(g, g);
+            const at::Tensor want = headKernel(g, g, fisher, c.slice, c.queryHeads);
+            for (int64_t bytes : {int64_t(1), int64_t(700), int64_t(5000), int64_t(20000), int64_t(1) << 30}) {
+                ScoreOptions options;
+                options.chunkBytes = bytes;
+                QVERIFY2(maxRelativeError(headKernel(g, g, fisher, c.slice, c.queryHeads, options), want) < 1e-12,
+                         qPrintable(QStringLiteral("layout %1, %2 bytes").arg(layout).arg(bytes)));
+            }
+        }
+    }
+
+    // Scores feed the permutation statistics, which are reproducible for any
+    // thread count: so must the scores be, bit for bit, at a size where the
+    // operand preparation and the GEMMs do run on several threads.
+    void sameScoresAtAnyThreadCount()
+    {
+        const BlockSlice rows = BlockSlice::contiguous("q_proj", Axis::Rows, 0, 4, 32, {128, 256});
+        const BlockSlice cols = BlockSlice::contiguous("o_proj", Axis::Cols, 0, 4, 32, {256, 128});
+        // One KV head for 4 query heads (MQA): fewer heads than threads.
+        const BlockSlice shared = BlockSlice::contiguous("k_proj", Axis::Rows, 0, 1, 32, {32, 256});
+        for (const BlockSlice &slice : {rows, cols, shared}) {
+            const at::Tensor a = randomTensor(withSamples(40, slice.tensorShape), 501, at::kFloat);
+            const at::Tensor b = randomTensor(withSamples(30, slice.tensorShape), 502, at::kFloat);
+            const at::Tensor fisher = pooledFisher(a.to(at::kDouble), b.to(at::kDouble)).to(at::kFloat);
+            const SampleParts parts{a, b};
+            at::set_num_threads(1);
+            const at::Tensor one = headKernel(parts, parts, fisher, slice, 4);
+            at::set_num_threads(2);
+            const at::Tensor two = headKernel(parts, parts, fisher, slice, 4);
+            QVERIFY(at::equal(one, two));
+        }
+    }
+
+    // The store's copy-free views (what the pipeline scores from) hold the
+    // same values as its float32 copies, in RAM and spilled, and a spilled
+    // view stays readable after the store is gone.
+    void storeViewsMatchReads()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        for (GradientStorage storage : {GradientStorage::Float32, GradientStorage::BFloat16}) {
+            const std::vector<int64_t> shape{6, 10};
+            GradientStoreOptions options;
+            options.storage = storage;
+            options.spillDirectory = dir.path();
+            options.budgetBytes = 7 * 60 * (storage == GradientStorage::Float32 ? 4 : 2); // "a" in RAM, "b" spilled
+            auto store = std::make_unique<GradientStore>(
+                std::vector<GradientEntrySpec>{{"a", "w", shape, 7}, {"b", "w", shape, 5}}, options);
+            QVERIFY(!store->isSpilled("a", "w"));
+            QVERIFY(store->isSpilled("b", "w"));
+            const at::Tensor a = randomTensor(withSamples(7, shape), 601, at::kFloat);
+            const at::Tensor b = randomTensor(withSamples(5, shape), 602, at::kFloat);
+            store->write("a", "w", 0, a);
+            store->write("b", "w", 0, b);
+            const at::Tensor viewA = store->stored("a", "w"), viewB = store->stored("b", "w");
+            const at::Tensor rowsB = store->storedRows("b", "w", 3, 2);
+            QCOMPARE(viewB.scalar_type(), store->storageType());
+            QVERIFY(at::equal(viewA.to(at::kFloat), store->read("a", "w")));
+            QVERIFY(at::equal(viewB.to(at::kFloat), store->read("b", "w")));
+            QVERIFY(at::equal(rowsB.to(at::kFloat), store->readRows("b", "w", 3, 2)));
+            QCOMPARE(store->storedRows("b", "w", 5, 0).size(0), int64_t(0));
+            QVERIFY_THROWS_EXCEPTION(Error, store->storedRows("b", "w", 4, 2));
+            const at::Tensor copyB = store->read("b", "w");
+            store.reset();
+            QVERIFY(at::equal(viewB.to(at::kFloat), copyB));
+            QVERIFY(at::equal(rowsB.to(at::kFloat), copyB.narrow(0, 3, 2)));
+        }
     }
 
     void gqaGroupMatesAreEqual()

@@ -1,0 +1,209 @@
+// The collection's write path: gradients formed straight into the store's
+// memory (writableRows) give the same bits as gradients written to the spill
+// file or converted, for every weight layout; and a cancel reaches a
+// collection within 200 ms even inside one long forward/backward batch.
+#include "Error.h"
+#include "FisherTestModels.h"
+#include "analysis/GradientCollector.h"
+#include "analysis/GradientStore.h"
+#include "data/TaskDataset.h"
+#include "jobs/JobContext.h"
+
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <thread>
+
+using namespace qkov;
+using namespace qkov::test;
+
+namespace {
+
+TaskDataset randomTask(int n, int minLength, int maxLength, int vocab, uint64_t seed)
+{
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    TaskDataset d;
+    d.path = QStringLiteral("random-%1").arg(seed);
+    for (int i = 0; i < n; ++i) {
+        TaskSample s;
+        s.id = QString::number(i);
+        const int64_t length = at::randint(minLength, maxLength + 1, {1}, gen, at::kLong).item<int64_t>();
+        const at::Tensor ids = at::randint(1, vocab, {length}, gen, at::kLong);
+        for (int64_t t = 0; t < length; ++t)
+            s.tokens.push_back(int(ids[t].item<int64_t>()));
+        d.samples.push_back(std::move(s));
+    }
+    return d;
+}
+
+std::unique_ptr<TransformerModel> llamaOfLayers(int layers)
+{
+    TinyLlamaSpec spec;
+    spec.layers = layers;
+    spec.heads = spec.kvHeads = 8;
+    spec.headDim = 32;
+    spec.hidden = 256;
+    spec.intermediate = 1024;
+    spec.vocab = 256;
+    ModelConfig config = tinyConfig(spec);
+    config.maxPositions = 256;
+    EngineOptions options;
+    return std::make_unique<TransformerModel>(loadedFrom(config, tinyTensors(spec)), options);
+}
+
+} // namespace
+
+class TestFisherCollection : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void writableRowsAreTheStoresMemory();
+    void inPlaceMatchesSpilledAndConverted_data();
+    void inPlaceMatchesSpilledAndConverted();
+    void cancelInsideALongBatch();
+};
+
+void TestFisherCollection::writableRowsAreTheStoresMemory()
+{
+    QTemporaryDir dir;
+    GradientStoreOptions options;
+    options.spillDirectory = dir.path();
+    // 6 x 512 x 512 floats = 6 MiB: huge-page memory of its own; the second entry spills.
+    options.budgetBytes = qint64(6) << 20;
+    GradientStore store({{"a", "big", {512, 512}, 6}, {"a", "spilled", {8}, 6}}, options);
+    QVERIFY(!store.isSpilled("a", "big"));
+    QVERIFY(store.isSpilled("a", "spilled"));
+    at::Tensor rows = store.writableRows("a", "big", 2, 3, at::kFloat);
+    QVERIFY(rows.defined());
+    QCOMPARE(rows.sizes().vec(), (std::vector<int64_t>{3, 512, 512}));
+    QVERIFY(rows.is_contiguous());
+    const at::Tensor values = at::randn({3, 512, 512});
+    rows.copy_(values);
+    store.write("a", "big", 2, rows); // formed in place: nothing to copy
+    QVERIFY(store.readRows("a", "big", 2, 3).equal(values));
+    // A view handed out keeps the memory alive and is the store's.
+    QVERIFY(store.storedRows("a", "big", 2, 3).equal(values));
+    QVERIFY(!store.writableRows("a", "spilled", 0, 6, at::kFloat).defined());
+    QVERIFY(!store.writableRows("a", "big", 0, 6, at::kDouble).defined());
+    QVERIFY(!store.writableRows("a", "big", 4, 3, at::kFloat).defined()); // past the rows
+    // Writing the same rows from elsewhere still lands in the store.
+    store.write("a", "big", 0, values.narrow(0, 0, 2).to(at::kDouble));
+    QVERIFY(store.readRows("a", "big", 0, 2).equal(values.narrow(0, 0, 2)));
+    const at::Tensor small = at::randn({6, 8});
+    store.write("a", "spilled", 0, small);
+    QVERIFY(store.read("a", "spilled").equal(small));
+}
+
+void TestFisherCollection::inPlaceMatchesSpilledAndConverted_data()
+{
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<bool>("bias");
+    QTest::newRow("llama") << "llama" << false;
+    QTest::newRow("qwen2 qkv bias") << "qwen2" << true;
+    QTest::newRow("gpt2 conv1d + bias") << "gpt2" << true;
+}
+
+void TestFisherCollection::inPlaceMatchesSpilledAndConverted()
+{
+    QFETCH(QString, family);
+    QFETCH(bool, bias);
+    std::unique_ptr<TransformerModel> model;
+    int vocab = 0;
+    if (family == "gpt2") {
+        model = engineFor(tinyGpt2(), at::kFloat);
+        vocab = kTinyVocab;
+    } else {
+        TinyLlamaSpec spec;
+        spec.modelType = family;
+        spec.qkvBias = bias;
+        model = tinyModel(spec, at::kFloat);
+        vocab = spec.vocab;
+    }
+    // Ragged lengths and a last batch of one: padding and partial batches.
+    const TaskDataset a = randomTask(7, 2, 12, vocab, 11), b = randomTask(4, 2, 12, vocab, 12);
+    QTemporaryDir dir;
+    FisherSettings settings;
+    settings.batchSize = 3;
+    settings.includeBias = bias;
+    settings.spillDirectory = dir.path();
+    const GradientCollection inRam = collectGradients(*model, a, b, settings);
+    settings.memoryBudgetBytes = 0;
+    const GradientCollection spilled = collectGradients(*model, a, b, settings);
+    settings.memoryBudgetBytes = inRam.store->residentBytes() / 2;
+    const GradientCollection mixed = collectGradients(*model, a, b, settings);
+    settings.memoryBudgetBytes = FisherSettings().memoryBudgetBytes;
+    settings.storage = GradientStorage::BFloat16;
+    const GradientCollection bf16 = collectGradients(*model, a, b, settings);
+
+    QVERIFY(inRam.store->spilledBytes() == 0 && inRam.store->residentBytes() > 0);
+    QVERIFY(spilled.store->residentBytes() == 0);
+    QVERIFY(mixed.store->residentBytes() > 0 && mixed.store->spilledBytes() > 0);
+    QCOMPARE(int(inRam.tensors.size()), int(spilled.tensors.size()));
+    int biasTensors = 0;
+    for (const QString &task : {GradientCollection::taskA(), GradientCollection::taskB()}) {
+        for (const CollectedTensor &t : inRam.tensors) {
+            biasTensors += t.bias ? 1 : 0;
+            const at::Tensor want = spilled.store->read(task, t.name);
+            QVERIFY2(want.abs().sum().item<double>() > 0, qPrintable(t.name));
+            QVERIFY2(inRam.store->read(task, t.name).equal(want), qPrintable(task + " " + t.name));
+            QVERIFY2(mixed.store->read(task, t.name).equal(want), qPrintable(task + " " + t.name));
+            QVERIFY2(bf16.store->read(task, t.name).equal(want.to(at::kBFloat16).to(at::kFloat)),
+                     qPrintable(task + " " + t.name));
+        }
+    }
+    QCOMPARE(biasTensors > 0, bias);
+    QVERIFY(inRam.lossesA.equal(spilled.lossesA) && inRam.lossesB.equal(spilled.lossesB));
+}
+
+void TestFisherCollection::cancelInsideALongBatch()
+{
+    // One batch of 4 x 256 tokens; layers are added until that batch takes
+    // far longer than the 200 ms a cancel may take, so that the cancels
+    // below land inside the forward and backward passes of a single batch.
+    const TaskDataset a = randomTask(4, 256, 256, 256, 21), b = randomTask(1, 2, 2, 256, 22);
+    FisherSettings settings;
+    settings.batchSize = 4;
+    std::unique_ptr<TransformerModel> model;
+    qint64 batchMs = 0;
+    for (int layers = 4; layers <= 64 && batchMs < 1000; layers *= 2) {
+        model = llamaOfLayers(layers);
+        QElapsedTimer timer;
+        timer.start();
+        collectGradients(*model, a, b, settings);
+        batchMs = timer.elapsed();
+    }
+    QVERIFY2(batchMs >= 1000, qPrintable(QString::number(batchMs)));
+
+    std::vector<qint64> latencies;
+    for (int run = 0; run < 8; ++run) {
+        JobContext job;
+        bool cancelled = false;
+        std::thread worker([&] {
+            try {
+                collectGradients(*model, a, b, settings, &job);
+            } catch (const JobCancelled &) {
+                cancelled = true;
+            }
+        });
+        // Spread over the batch: run r lands in the r-th eighth of it.
+        const quint32 eighth = quint32(batchMs * 1000 * 9 / 10 / 8);
+        QThread::usleep(eighth * quint32(run) + QRandomGenerator::global()->bounded(eighth));
+        QElapsedTimer latency;
+        latency.start();
+        job.requestCancel();
+        worker.join();
+        if (cancelled)
+            latencies.push_back(latency.elapsed());
+        QVERIFY2(latency.elapsed() < 200, qPrintable(QStringLiteral("run %1: %2 ms (a batch takes %3 ms)")
+                                                         .arg(run).arg(latency.elapsed()).arg(batchMs)));
+    }
+    qInfo("a batch takes %lld ms; %d of 8 cancels landed inside it, the slowest took %lld ms", batchMs,
+          int(latencies.size()), latencies.empty() ? 0LL : *std::max_element(latencies.begin(), latencies.end()));
+    QVERIFY(latencies.size() >= 6);
+}
+
+QTEST_GUILESS_MAIN(TestFisherCollection)
+#include "tst_fisher_collection.moc"
