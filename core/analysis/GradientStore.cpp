@@ -145,6 +145,16 @@ const GradientStore::Entry &GradientStore::entry(const QString &task, const QStr
     return m_entries[*it];
 }
 
+const GradientStore::Entry &GradientStore::entryRows(const QString &task, const QString &tensor, int64_t firstRow,
+                                                     int64_t count) const
+{
+    const Entry &e = entry(task, tensor);
+    if (firstRow < 0 || count < 0 || firstRow + count > e.spec.rows)
+        throw Error(tensor, QStringLiteral("rows %1..%2 are outside the %3 samples of task %4.")
+                                .arg(firstRow).arg(firstRow + count).arg(e.spec.rows).arg(task));
+    return e;
+}
+
 const GradientEntrySpec &GradientStore::spec(const QString &task, const QString &tensor) const
 {
     return entry(task, tensor).spec;
@@ -238,10 +248,7 @@ at::Tensor GradientStore::read(const QString &task, const QString &tensor) const
 
 at::Tensor GradientStore::readRows(const QString &task, const QString &tensor, int64_t firstRow, int64_t count) const
 {
-    const Entry &e = entry(task, tensor);
-    if (firstRow < 0 || count < 0 || firstRow + count > e.spec.rows)
-        throw Error(tensor, QStringLiteral("rows %1..%2 are outside the %3 samples of task %4.")
-                                .arg(firstRow).arg(firstRow + count).arg(e.spec.rows).arg(task));
+    const Entry &e = entryRows(task, tensor, firstRow, count);
     if (e.resident.defined())
         return e.resident.narrow(0, firstRow, count).to(at::kFloat, /*non_blocking=*/false, /*copy=*/true);
     const std::vector<int64_t> shape = shapeWithRows(count, e.spec.shape);

@@ -86,6 +86,8 @@ private:
         qint64 fileOffset = -1;   // else its place in the spill file
     };
     const Entry &entry(const QString &task, const QString &tensor) const;
+    // The entry, once rows [firstRow, firstRow + count) are known to exist.
+    const Entry &entryRows(const QString &task, const QString &tensor, int64_t firstRow, int64_t count) const;
     qint64 rowBytes(const Entry &e) const { return qint64(e.rowElements) * qint64(at::elementSize(m_dtype)); }
     // Whole-range pwrite/pread of a spilled entry's rows; throw naming the spill file.
     void writeSpilled(const Entry &e, int64_t firstRow, const void *data, qint64 bytes);

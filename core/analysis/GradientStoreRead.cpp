@@ -21,10 +21,7 @@ at::Tensor GradientStore::stored(const QString &task, const QString &tensor) con
 
 at::Tensor GradientStore::storedRows(const QString &task, const QString &tensor, int64_t firstRow, int64_t count) const
 {
-    const Entry &e = entry(task, tensor);
-    if (firstRow < 0 || count < 0 || firstRow + count > e.spec.rows)
-        throw Error(tensor, QStringLiteral("rows %1..%2 are outside the %3 samples of task %4.")
-                                .arg(firstRow).arg(firstRow + count).arg(e.spec.rows).arg(task));
+    const Entry &e = entryRows(task, tensor, firstRow, count);
     if (e.resident.defined())
         return e.resident.narrow(0, firstRow, count);
     std::vector<int64_t> shape{count};

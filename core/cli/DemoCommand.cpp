@@ -56,16 +56,6 @@ private:
     struct sigaction m_previous = {};
 };
 
-QJsonArray headsJson(const std::vector<DemoHead> &heads)
-{
-    QJsonArray list;
-    for (const DemoHead &h : heads)
-        list.append(QJsonObject{{QStringLiteral("layer"), h.layer},
-                                {QStringLiteral("head"), h.head},
-                                {QStringLiteral("score"), h.score}});
-    return list;
-}
-
 QString headsText(const std::vector<DemoHead> &heads)
 {
     if (heads.empty())
@@ -132,8 +122,8 @@ Command demoCommand()
                 {QStringLiteral("threads"), info.threads},
                 {QStringLiteral("tasks"), QJsonObject{{QStringLiteral("a"), task(info.taskAName, info.taskAPath, info.taskALoss)},
                                                       {QStringLiteral("b"), task(info.taskBName, info.taskBPath, info.taskBLoss)}}},
-                {QStringLiteral("induction_heads"), headsJson(info.inductionHeads)},
-                {QStringLiteral("previous_token_heads"), headsJson(info.previousTokenHeads)}});
+                {QStringLiteral("induction_heads"), demoHeadsToJson(info.inductionHeads)},
+                {QStringLiteral("previous_token_heads"), demoHeadsToJson(info.previousTokenHeads)}});
             return int(Success);
         }
         const QString folder = QDir::toNativeSeparators(info.folder);

@@ -53,16 +53,6 @@ std::vector<DemoHead> headsFromJson(const QJsonArray &list)
     return heads;
 }
 
-QJsonArray headsToJson(const std::vector<DemoHead> &heads)
-{
-    QJsonArray list;
-    for (const DemoHead &h : heads)
-        list.append(QJsonObject{{QStringLiteral("layer"), h.layer},
-                                {QStringLiteral("head"), h.head},
-                                {QStringLiteral("score"), h.score}});
-    return list;
-}
-
 // Leftovers of builds that were killed (a cancel or an error cleans up at
 // once); only old ones, so that a build running in another process is kept.
 void removeStaleSiblings(const QDir &parent, const QString &name)
@@ -112,8 +102,8 @@ void writeStamp(const QString &dir, const DemoInfo &info)
         {QStringLiteral("task_b"), QJsonObject{{QStringLiteral("name"), info.taskBName},
                                                {QStringLiteral("file"), QStringLiteral("task_b.txt")},
                                                {QStringLiteral("loss"), info.taskBLoss}}},
-        {QStringLiteral("induction_heads"), headsToJson(info.inductionHeads)},
-        {QStringLiteral("previous_token_heads"), headsToJson(info.previousTokenHeads)},
+        {QStringLiteral("induction_heads"), demoHeadsToJson(info.inductionHeads)},
+        {QStringLiteral("previous_token_heads"), demoHeadsToJson(info.previousTokenHeads)},
         {QStringLiteral("training_seconds"), info.trainingSeconds},
         {QStringLiteral("model_sha256"), sha256Of(dir + QStringLiteral("/model.safetensors"))},
         {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
@@ -231,6 +221,16 @@ DemoInfo ensureDemo(const QString &dir, JobContext &job, const DemoOptions &opti
     info.taskBPath = targetPath + QStringLiteral("/task_b.txt");
     info.trained = true;
     return info;
+}
+
+QJsonArray demoHeadsToJson(const std::vector<DemoHead> &heads)
+{
+    QJsonArray list;
+    for (const DemoHead &h : heads)
+        list.append(QJsonObject{{QStringLiteral("layer"), h.layer},
+                                {QStringLiteral("head"), h.head},
+                                {QStringLiteral("score"), h.score}});
+    return list;
 }
 
 } // namespace qkov

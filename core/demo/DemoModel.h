@@ -4,6 +4,7 @@
 // known (task A "repeat": an induction circuit; task B "add": single-digit
 // sums), written as a standard HuggingFace folder with held-out task files.
 // Torch-free: the GUI and the CLI include this header.
+#include <QJsonArray>
 #include <QString>
 #include <cstdint>
 #include <optional>
@@ -72,5 +73,8 @@ std::optional<DemoInfo> readDemo(const QString &dir, const DemoOptions &options 
 // JobCancelled when cancelled (nothing is left behind). Throws qkov::Error
 // naming `dir` when it cannot be written or exists and is not a demo folder.
 DemoInfo ensureDemo(const QString &dir, JobContext &job, const DemoOptions &options = {});
+
+// Heads as [{layer, head, score}], the stamp's and `qkov demo --json`'s form.
+QJsonArray demoHeadsToJson(const std::vector<DemoHead> &heads);
 
 } // namespace qkov
