@@ -4,11 +4,14 @@
 // S = mean_{i in A, j in B} K_ij, a label-permutation null, a two-way
 // bootstrap CI, Benjamini-Hochberg q-values and flags. All in float64.
 //
-// Every sum over a sub-matrix is a GEMM: with 0/1 (or count) weight rows
-// a, b the statistic is a^T K b / (n_A n_B), so N permutations of one head
-// are one [N, n] x [n, n] product and a row-wise dot product. Heads run in
-// parallel (at::parallel_for), each head's arithmetic on one thread in a
-// fixed order, so results are bit-identical for any thread count.
+// The permutation null sums K over A x B for every relabelling: the sum
+// splits over pairs of groups of 4 consecutive samples, and a table per pair
+// holds its share for each of the 16 x 16 memberships, so a relabelling costs
+// about (n / 4)^2 / 2 lookups instead of n^2 multiply-adds. Bootstrap sums
+// with count weights a, b are a^T K b / (n_A n_B): per head one GEMM of the
+// draws and a row-wise dot product. Heads run in parallel (at::parallel_for),
+// each head's arithmetic on one thread in a fixed order, so results are
+// bit-identical for any thread count.
 //
 // Randomness (platform- and thread-count independent): one std::mt19937_64
 // per stream, seeded with std::seed_seq{seed mod 2^32, seed / 2^32, stream},
@@ -57,7 +60,8 @@ at::Tensor permutationIndicators(int64_t n, int64_t nA, int count, quint64 seed)
 std::pair<at::Tensor, at::Tensor> bootstrapCounts(int64_t nA, int64_t nB, int count, quint64 seed);
 
 // a^T K (1 - a) / (nA nB) for every indicator row a and every kernel:
-// kernels [T, n, n], indicators [N, n] -> [T, N] float64.
+// kernels [T, n, n], indicators [N, n] of 0 and 1 -> [T, N] float64. Throws
+// qkov::Error for other entries.
 at::Tensor labelledStatistics(const at::Tensor &kernels, const at::Tensor &indicatorsA, int64_t nA);
 
 struct PermutationResult

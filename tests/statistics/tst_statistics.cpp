@@ -133,6 +133,28 @@ private Q_SLOTS:
                 QVERIFY(std::abs(sums[h][k].item<double>() - directStatistic(kernels[h], draws[k], nA))
                         <= 1e-12 * std::abs(sums[h][k].item<double>()));
 
+        // Sample counts that are no multiple of the code width, down to n = 2.
+        for (const auto &[smallA, smallB] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {2, 3}, {4, 5}, {7, 10}}) {
+            const at::Tensor small = pooledKernels(gradients(smallA, 31), gradients(smallB, 32), ScoreVariant::Signed);
+            const at::Tensor smallDraws = permutationIndicators(smallA + smallB, smallA, 40, 5);
+            const at::Tensor smallSums = labelledStatistics(small, smallDraws, smallA);
+            for (int h = 0; h < Heads; ++h)
+                for (int k = 0; k < 40; ++k) {
+                    const double direct = directStatistic(small[h], smallDraws[k], smallA);
+                    QVERIFY2(std::abs(smallSums[h][k].item<double>() - direct) <= 1e-12 * small[h].abs().max().item<double>(),
+                             qPrintable(QString("n = %1: %2 vs %3").arg(smallA + smallB).arg(smallSums[h][k].item<double>()).arg(direct)));
+                }
+        }
+        // Equal labellings give bit-equal sums wherever they stand (ties in
+        // the p-value rest on it), and indicator rows hold only 0 and 1.
+        const at::Tensor repeated = at::stack({draws[7], draws[3], draws[7], draws[3]});
+        const at::Tensor repeatedSums = labelledStatistics(kernels, repeated, nA);
+        QVERIFY(at::equal(repeatedSums.select(1, 0), repeatedSums.select(1, 2)));
+        QVERIFY(at::equal(repeatedSums.select(1, 1), repeatedSums.select(1, 3)));
+        QVERIFY(at::equal(repeatedSums.select(1, 0), sums.select(1, 7)));
+        QVERIFY_THROWS_EXCEPTION(Error, labelledStatistics(kernels, draws.mul(0.5), nA));
+        QVERIFY_THROWS_EXCEPTION(Error, labelledStatistics(kernels, draws.narrow(1, 0, n - 1), nA));
+
         // The test recomputed from its definition with the same draws.
         const int permutations = 199;
         const PermutationResult result = permutationTest(kernels, nA, permutations, 4);
