@@ -4,13 +4,18 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
+  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev qt6-translations-l10n
   libqt6svg6 qt6-qpa-plugins libgl-dev
   libtorch-dev libopenblas0-openmp
   libqcustomplot-dev libeigen3-dev
   xvfb xauth poppler-utils
   dpkg-dev file
 )
+# Opt-in: ./setup.sh --fuzz adds clang and its sanitizer/libFuzzer runtimes
+# for the fuzz targets (fuzz/README.md); the default set stays as it is.
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()

@@ -37,6 +37,8 @@ namespace {
 // Physical lines of a text file, decoded and checked one at a time.
 class LineReader
 {
+    static constexpr qint64 kLineChunkBytes = 64 * 1024;
+
 public:
     explicit LineReader(const QString &path) : m_path(path), m_file(path)
     {
@@ -55,9 +57,22 @@ public:
         if (m_file.atEnd())
             return false;
         const qint64 start = m_offset;
-        QByteArray bytes = m_file.readLine(kMaxRecordBytes + 2);
-        if (bytes.isEmpty() && m_file.error() != QFileDevice::NoError)
-            throw Error(m_path, QStringLiteral("reading failed at byte %1 (%2).").arg(start).arg(m_file.errorString()));
+        // In chunks: QIODevice::readLine(maxSize) allocates its whole maximum
+        // (16 MiB here) for every line, which made reading crawl.
+        QByteArray bytes;
+        for (;;) {
+            const qint64 room = qMin<qint64>(kLineChunkBytes, kMaxRecordBytes + 2 - bytes.size());
+            if (room <= 0)
+                break;
+            const qsizetype old = bytes.size();
+            bytes.resize(old + qsizetype(room) + 1); // + readLine's terminating NUL
+            const qint64 read = m_file.readLine(bytes.data() + old, room + 1);
+            bytes.resize(old + qsizetype(qMax<qint64>(read, 0)));
+            if (read < 0 && m_file.error() != QFileDevice::NoError)
+                throw Error(m_path, QStringLiteral("reading failed at byte %1 (%2).").arg(start).arg(m_file.errorString()));
+            if (read < room || bytes.endsWith('\n'))
+                break;
+        }
         ++m_line;
         m_offset += bytes.size();
         if (bytes.size() > kMaxRecordBytes && !bytes.endsWith('\n'))

@@ -7,6 +7,8 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace qkov {
 
@@ -111,6 +113,7 @@ void SafeTensorsWriter::write(const QString &path) const
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         throw Error(path, QStringLiteral("cannot be written (%1)").arg(file.errorString()));
+    errno = 0;
     bool ok = file.write(lengthPrefix(uint64_t(header.size()))) == 8 && file.write(header) == header.size();
     for (const Item *i : sorted)
         ok = ok && file.write(i->bytes) == i->bytes.size();
@@ -118,7 +121,10 @@ void SafeTensorsWriter::write(const QString &path) const
     // buffered data and would rename a truncated file over the old one.
     ok = ok && file.flush();
     if (!ok) {
-        const QString reason = file.errorString();
+        // Qt reports a write that stopped part-way (a full disk, a file size
+        // limit) as "Unknown error"; the failed write(2) left the reason in errno.
+        const int writeError = errno;
+        const QString reason = writeError != 0 ? QString::fromLocal8Bit(std::strerror(writeError)) : file.errorString();
         file.cancelWriting();
         throw Error(path, QStringLiteral("could not be written (%1); any previous file is unchanged").arg(reason));
     }

@@ -11,12 +11,18 @@ namespace {
 
 // Ids beyond this are not real vocabularies and would overflow sizes.
 constexpr int kMaxTokenId = 1 << 24;
+// The largest real tokenizer.json files are tens of MB; a bigger one is
+// refused before it is read (it would take gigabytes as a JSON tree).
+constexpr qint64 kMaxJsonBytes = qint64(256) << 20;
 
 QJsonObject readJsonObject(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(path, QStringLiteral("cannot open the file (%1).").arg(file.errorString()));
+    if (file.size() > kMaxJsonBytes)
+        throw Error(path, QStringLiteral("is %1 MiB, too large for a tokenizer file (the limit is %2 MiB).")
+                              .arg(file.size() >> 20).arg(kMaxJsonBytes >> 20));
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (parseError.error != QJsonParseError::NoError)
@@ -75,6 +81,16 @@ std::unique_ptr<HfTokenizer> HfTokenizer::load(const QString &tokenizerJson, con
     if (!tokenizerConfigJson.isEmpty())
         config = readJsonObject(tokenizerConfigJson);
     tok->applyConfig(config);
+    // The post-processor's ids come from the file as numbers; one outside the
+    // vocabulary would reach the model's embedding lookup.
+    if (tok->m_postProcessor) {
+        std::vector<int> special;
+        tok->m_postProcessor->addSpecialTokens(special);
+        for (int id : special)
+            if (id < 0 || id >= tok->vocabSize())
+                throw Error(tokenizerJson, QStringLiteral("the post-processor adds token id %1, which is not in the vocabulary of %2 tokens.")
+                                               .arg(id).arg(tok->vocabSize()));
+    }
     return tok;
 }
 

@@ -4,6 +4,9 @@
 
 #include "Error.h"
 
+#include <cmath>
+#include <limits>
+
 namespace qkov::tok {
 
 Vocabulary parseVocabularyMap(const QJsonValue &json, const char *what, const QString &file)
@@ -16,7 +19,8 @@ Vocabulary parseVocabularyMap(const QJsonValue &json, const char *what, const QS
     int maxId = -1;
     for (auto it = map.begin(); it != map.end(); ++it) {
         const double d = it.value().toDouble(-1);
-        if (!it.value().isDouble() || d < 0 || d != double(int(d)))
+        // Range first: converting a double past INT_MAX to int is undefined.
+        if (!it.value().isDouble() || d < 0 || d > double(std::numeric_limits<int>::max()) || d != std::floor(d))
             throw Error(file, QStringLiteral("the %1 vocabulary gives \"%2\" an invalid id.").arg(QLatin1String(what), it.key()));
         const int id = int(d);
         v.toId.insert(it.key(), id);
