@@ -12,6 +12,8 @@
 //   bench_analyze [--gpt2-samples N (100; 0 skips)] [--budget-mb N (4096)]
 //                 [--chunk-kib N (ScoreOptions default)] [--score-repeats N (1)]
 // Run with OMP_WAIT_POLICY=PASSIVE.
+#include "BenchSupport.h"
+#include "RandomTask.h"
 #include "TinyLlama.h"
 #include "analysis/FisherReference.h"
 #include "analysis/GradientCollector.h"
@@ -32,21 +34,12 @@
 
 using namespace qkov;
 using namespace qkov::test;
+using qkov::bench::statusKiB;
 
 namespace {
 
 constexpr int kLength = 128, kVocab = 512;
 
-qint64 statusKiB(const char *field)
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith(field))
-            return line.mid(int(qstrlen(field))).trimmed().split(' ').front().toLongLong();
-    return -1;
-}
 
 template <typename F>
 double seconds(F &&run)
@@ -68,23 +61,6 @@ double gflops(double flops, F &&run)
     return flops / best / 1e9;
 }
 
-TaskDataset randomTask(int n, uint64_t seed)
-{
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    const at::Tensor ids = at::randint(1, kVocab, {n, kLength}, gen, at::kLong);
-    const auto a = ids.accessor<int64_t, 2>();
-    TaskDataset d;
-    d.path = QStringLiteral("random");
-    for (int i = 0; i < n; ++i) {
-        TaskSample s;
-        s.id = QString::number(i);
-        s.recordIndex = i;
-        for (int64_t t = 0; t < kLength; ++t)
-            s.tokens.push_back(int(a[i][t]));
-        d.samples.push_back(std::move(s));
-    }
-    return d;
-}
 
 LoadedModel randomModel(int layers, int heads, int hidden)
 {
@@ -130,7 +106,7 @@ StageTimes runStages(const LoadedModel &loaded, int perTask, qint64 budgetMB, co
 {
     StageTimes t;
     const ModelStructure &structure = loaded.structure;
-    const TaskDataset a = randomTask(perTask, 1), b = randomTask(perTask, 2);
+    const TaskDataset a = randomTask(perTask, kLength, kLength, kVocab, 1), b = randomTask(perTask, kLength, kLength, kVocab, 2);
     FisherSettings settings;
     settings.memoryBudgetBytes = budgetMB << 20;
     GradientCollection collection;

@@ -15,6 +15,8 @@
 // from other processes drifts over all of them alike.
 // --only NAME[,NAME...] runs the memory run (memory) and/or those timing variants --repeats times and nothing else (for a profiler).
 //   bench_fisher [--vocab N] [--repeats N] [--cancels N] [--memory-tokens N] [--only NAME]
+#include "BenchSupport.h"
+#include "RandomTask.h"
 #include "TinyLlama.h"
 #include "analysis/GradientCollector.h"
 #include "analysis/GradientStore.h"
@@ -40,21 +42,12 @@
 
 using namespace qkov;
 using namespace qkov::test;
+using qkov::bench::statusKiB;
 
 namespace {
 
 constexpr int kBatch = 8, kLength = 128;
 
-qint64 statusKiB(const char *field)
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith(field))
-            return line.mid(int(qstrlen(field))).trimmed().split(' ').front().toLongLong();
-    return -1;
-}
 
 bool resetPeakRss()
 {
@@ -75,21 +68,6 @@ double bestSeconds(int repeats, F &&run)
     return best;
 }
 
-TaskDataset randomTask(int n, int length, int vocab, uint64_t seed)
-{
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    TaskDataset d;
-    d.path = QStringLiteral("random");
-    for (int i = 0; i < n; ++i) {
-        TaskSample s;
-        s.id = QString::number(i);
-        const at::Tensor ids = at::randint(1, vocab, {length}, gen, at::kLong);
-        for (int64_t t = 0; t < length; ++t)
-            s.tokens.push_back(int(ids[t].item<int64_t>()));
-        d.samples.push_back(std::move(s));
-    }
-    return d;
-}
 
 } // namespace
 
@@ -143,7 +121,7 @@ int main(int argc, char **argv)
     // ---- memory run (first, so the timing runs do not set the peak) ----
     if (only.isEmpty() || only.split(',').contains(QLatin1String("memory"))) {
         const int perTask = 10;
-        const TaskDataset a = randomTask(perTask, memoryTokens, vocab, 1), b = randomTask(perTask, memoryTokens, vocab, 2);
+        const TaskDataset a = randomTask(perTask, memoryTokens, memoryTokens, vocab, 1), b = randomTask(perTask, memoryTokens, memoryTokens, vocab, 2);
         // What one batch's forward+backward holds by itself (activations kept
         // for the backward), whoever runs it: measured with a plain pass.
         const auto [tokens, mask] = sampleBatch(a.samples, 0, kBatch);
@@ -187,7 +165,7 @@ int main(int argc, char **argv)
     malloc_trim(0);
 
     // ---- timing runs ----
-    const TaskDataset batchTask = randomTask(kBatch, kLength, vocab, 3);
+    const TaskDataset batchTask = randomTask(kBatch, kLength, kLength, vocab, 3);
     const auto [tokens, mask] = sampleBatch(batchTask.samples, 0, kBatch);
     const QStringList weights = model.attentionWeightNames();
     auto clearGrads = [&] {
@@ -195,7 +173,7 @@ int main(int argc, char **argv)
             model.parameter(w).mutable_grad() = at::Tensor();
     };
     // Task B must not be empty: one sample of 2 tokens (negligible next to the batch).
-    const TaskDataset one = randomTask(1, 2, vocab, 4);
+    const TaskDataset one = randomTask(1, 2, 2, vocab, 4);
     FisherSettings inRam;
     inRam.batchSize = kBatch;
     FisherSettings spilled = inRam;

@@ -3,6 +3,7 @@
 // split and fused tensors, diagnostics) and cancellation of a collection.
 #include "Error.h"
 #include "FisherTestModels.h"
+#include "RandomTask.h"
 #include "analysis/FisherReference.h"
 #include "analysis/GradientCollector.h"
 #include "analysis/PerSampleGradients.h"
@@ -40,23 +41,6 @@ double relativeError(const at::Tensor &got, const at::Tensor &want)
     return (got.to(at::kDouble) - want.to(at::kDouble)).norm().item<double>() / (scale > 0 ? scale : 1.0);
 }
 
-// A task made directly from token ids (tiny models have no tokenizer).
-TaskDataset randomTask(int n, int vocab, uint64_t seed)
-{
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    TaskDataset d;
-    d.path = QStringLiteral("random-%1").arg(seed);
-    for (int i = 0; i < n; ++i) {
-        TaskSample s;
-        s.id = QString::number(i);
-        const int64_t length = 2 + at::randint(0, 8, {1}, gen, at::kLong).item<int64_t>();
-        const at::Tensor ids = at::randint(1, vocab, {length}, gen, at::kLong);
-        for (int64_t t = 0; t < length; ++t)
-            s.tokens.push_back(int(ids[t].item<int64_t>()));
-        d.samples.push_back(s);
-    }
-    return d;
-}
 
 // C_i of every sample of a task from single-sample passes (no batching, no
 // padding): an independent path to the same numbers.
@@ -314,8 +298,8 @@ void TestFisher::ridgeOfFusedBlocks()
     FisherSettings settings;
     settings.ridgeRel = 0.1;
     settings.includeBias = true;
-    const GradientCollection collection = collectGradients(*model, randomTask(5, kTinyVocab, 1),
-                                                           randomTask(4, kTinyVocab, 2), settings);
+    const GradientCollection collection = collectGradients(*model, randomTask(5, 2, 9, kTinyVocab, 1),
+                                                           randomTask(4, 2, 9, kTinyVocab, 2), settings);
     const FisherResult r = computeFisherReference(collection, model->structure(), settings);
     const int64_t D = kTinyHidden, d = kTinyHeadDim;
     for (int l = 0; l < kTinyLayers; ++l) {

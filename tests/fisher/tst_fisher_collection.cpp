@@ -4,6 +4,7 @@
 // collection within 200 ms even inside one long forward/backward batch.
 #include "Error.h"
 #include "FisherTestModels.h"
+#include "RandomTask.h"
 #include "analysis/GradientCollector.h"
 #include "analysis/GradientStore.h"
 #include "data/TaskDataset.h"
@@ -20,23 +21,6 @@ using namespace qkov;
 using namespace qkov::test;
 
 namespace {
-
-TaskDataset randomTask(int n, int minLength, int maxLength, int vocab, uint64_t seed)
-{
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    TaskDataset d;
-    d.path = QStringLiteral("random-%1").arg(seed);
-    for (int i = 0; i < n; ++i) {
-        TaskSample s;
-        s.id = QString::number(i);
-        const int64_t length = at::randint(minLength, maxLength + 1, {1}, gen, at::kLong).item<int64_t>();
-        const at::Tensor ids = at::randint(1, vocab, {length}, gen, at::kLong);
-        for (int64_t t = 0; t < length; ++t)
-            s.tokens.push_back(int(ids[t].item<int64_t>()));
-        d.samples.push_back(std::move(s));
-    }
-    return d;
-}
 
 std::unique_ptr<TransformerModel> llamaOfLayers(int layers)
 {
