@@ -150,8 +150,9 @@ int main(int argc, char **argv)
                     "%.0f MiB in RAM, %.0f MiB spilled to %s; %.1f s\n",
                     perTask, perTask, memoryTokens, kBatch, total / double(1 << 30), c.store->residentBytes() / mib,
                     c.store->spilledBytes() / mib, qPrintable(c.store->spillPath()), seconds);
-        std::printf("  a plain forward+backward of one such batch peaks %.0f MiB above the idle model\n",
-                    (plainPeak - idle) / 1024.0);
+        std::printf("  a plain forward+backward of one such batch peaks %.0f MiB above the idle model; the collection "
+                    "measured a batch working set of %.0f MiB and gave the store the rest of the budget\n",
+                    (plainPeak - idle) / 1024.0, c.batchWorkingSetBytes / mib);
         std::printf("  RSS before %.0f MiB (model %.0f MiB, the rest is the runtime); peak during the collection "
                     "(VmHWM%s) %.0f MiB = before + %.0f MiB\n",
                     before / 1024.0, modelBytes / mib, reset ? ", reset before it" : ", NOT reset: includes loading",

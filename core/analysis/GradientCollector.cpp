@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "PerSampleGradients.h"
 #include "data/TaskDataset.h"
+#include "engine/CpuMemoryMeter.h"
 #include "engine/TransformerModel.h"
 #include "jobs/JobContext.h"
 
@@ -55,11 +56,39 @@ private:
     at::Tensor m_buffer;
 };
 
+// Positions (padded) of the batch that starts at `first`.
+int64_t batchPositions(const std::vector<TaskSample> &samples, size_t first, size_t count)
+{
+    size_t longest = 0;
+    for (size_t i = first; i < first + count; ++i)
+        longest = std::max(longest, samples[i].tokens.size());
+    return int64_t(count * longest);
+}
+
+int64_t largestBatchPositions(const TaskDataset &data, int batchSize)
+{
+    int64_t largest = 0;
+    for (size_t first = 0; first < data.samples.size(); first += size_t(batchSize))
+        largest = std::max(largest, batchPositions(data.samples, first,
+                                                   std::min(data.samples.size() - first, size_t(batchSize))));
+    return largest;
+}
+
+// The store is created when the first gradient is about to be formed: the
+// first batch's forward and backward are then over, and their peak (tensor
+// memory above what was in use before the batch) is one batch's working set.
+struct StoreCreation
+{
+    std::function<void(const std::vector<CollectedTensor> &, qint64 workingSet)> create;
+    std::vector<CollectedTensor> tensors; // what the engine captures
+    int64_t largestPositions = 0;         // of any batch of either task
+    qint64 baseBytes = 0;                 // tensor memory in use before the first batch
+    bool metered = false;
+};
+
 void collectTask(TransformerModel &model, const TaskDataset &data, const QString &task,
                  const FisherSettings &settings, JobContext *job, const InterventionTable *interventions,
-                 GradientCollection &out,
-                 const std::function<void(const std::vector<CollectedTensor> &)> &createStore,
-                 at::Tensor &losses)
+                 GradientCollection &out, StoreCreation &creation, at::Tensor &losses)
 {
     const size_t n = data.samples.size();
     losses = at::zeros({int64_t(n)}, at::TensorOptions().dtype(at::kDouble));
@@ -69,25 +98,50 @@ void collectTask(TransformerModel &model, const TaskDataset &data, const QString
     options.includeBias = settings.includeBias;
     options.job = job;
     options.interventions = interventions;
-    // The store is created after the first forward pass (which tells what the
-    // engine captures), before any gradient is formed, so that every
-    // gradient is formed straight into its place.
+    // The first forward pass tells what the engine captures; the store follows
+    // before any gradient is formed, so that every gradient is formed
+    // straight into its place.
     options.layout = [&](const std::vector<PerSampleTensor> &tensors) {
-        if (out.store) {
-            bool same = tensors.size() == out.tensors.size();
+        if (!creation.tensors.empty()) {
+            bool same = tensors.size() == creation.tensors.size();
             for (size_t i = 0; same && i < tensors.size(); ++i)
-                same = tensors[i].tensor == out.tensors[i].name && tensors[i].shape == out.tensors[i].shape;
+                same = tensors[i].tensor == creation.tensors[i].name && tensors[i].shape == creation.tensors[i].shape;
             if (!same)
                 throw Error(data.path, QStringLiteral("the engine captured different attention tensors for sample %1 than before.")
                                            .arg(data.samples[first].id));
             return;
         }
-        std::vector<CollectedTensor> collected;
         for (const PerSampleTensor &t : tensors)
-            collected.push_back({t.tensor, t.layer, t.block, t.bias, t.shape});
-        createStore(collected);
+            creation.tensors.push_back({t.tensor, t.layer, t.block, t.bias, t.shape});
+    };
+    auto ensureStore = [&](int64_t batch, at::ScalarType dtype) {
+        if (out.store)
+            return;
+        qint64 workingSet = 0;
+        if (creation.metered) {
+            // Scaled to the largest batch, plus the buffer of rows formed
+            // outside the store (spilled entries).
+            // The RSS a batch adds is more than its peak tensor bytes, by what
+            // malloc keeps of freed memory for reuse: measured 1.6-1.7x at
+            // GPT-2-small width (bench_fisher). The reserve is deterministic.
+            constexpr double kResidentPerTensorByte = 1.7;
+            const int64_t positions = batchPositions(data.samples, first, size_t(batch));
+            const double measured = kResidentPerTensorByte * double(cpuMemory::peakBytes() - creation.baseBytes);
+            workingSet = qint64(measured
+                                * double(creation.largestPositions) / double(std::max<int64_t>(1, positions)));
+            int64_t largestTensor = 0;
+            for (const CollectedTensor &t : creation.tensors) {
+                int64_t numel = 1;
+                for (int64_t d : t.shape)
+                    numel *= d;
+                largestTensor = std::max(largestTensor, numel);
+            }
+            workingSet += qint64(largestTensor * int64_t(settings.batchSize) * int64_t(at::elementSize(dtype)));
+        }
+        creation.create(creation.tensors, workingSet);
     };
     options.destination = [&](const PerSampleTensor &t, int64_t batch, at::ScalarType dtype) {
+        ensureStore(batch, dtype);
         const at::Tensor rows = out.store->writableRows(task, t.tensor, int64_t(first), batch, dtype);
         return rows.defined() ? rows : scratch.rows(t, batch, dtype);
     };
@@ -96,9 +150,16 @@ void collectTask(TransformerModel &model, const TaskDataset &data, const QString
             job->checkCancelled();
         const size_t count = std::min(n - first, size_t(settings.batchSize));
         const auto [tokens, mask] = sampleBatch(data.samples, first, count);
+        if (!out.store && creation.metered) {
+            creation.baseBytes = cpuMemory::bytesInUse();
+            cpuMemory::resetPeak();
+        }
         const at::Tensor batchLosses = forEachPerSampleGradient(
             model, tokens, mask, options,
-            [&](const PerSampleGradient &g) { out.store->write(task, g.tensor, int64_t(first), g.values); });
+            [&](const PerSampleGradient &g) {
+                ensureStore(g.values.size(0), g.values.scalar_type());
+                out.store->write(task, g.tensor, int64_t(first), g.values);
+            });
         losses.narrow(0, int64_t(first), int64_t(count)).copy_(batchLosses);
         if (job)
             job->setProgress(qint64(first + count), qint64(n));
@@ -118,7 +179,12 @@ GradientCollection collectGradients(TransformerModel &model, const TaskDataset &
     GradientCollection out;
     out.samplesA = taskA.size();
     out.samplesB = taskB.size();
-    auto createStore = [&](const std::vector<CollectedTensor> &tensors) {
+    StoreCreation creation;
+    // Only CPU tensors share the RAM the budget is about.
+    creation.metered = model.options().device.is_cpu() && cpuMemory::install();
+    creation.largestPositions = std::max(largestBatchPositions(taskA, settings.batchSize),
+                                         largestBatchPositions(taskB, settings.batchSize));
+    creation.create = [&](const std::vector<CollectedTensor> &tensors, qint64 workingSet) {
         if (tensors.empty())
             throw Error(model.config().modelType, QStringLiteral("the engine captured no attention projections."));
         std::vector<GradientEntrySpec> specs;
@@ -128,7 +194,9 @@ GradientCollection collectGradients(TransformerModel &model, const TaskDataset &
                 specs.push_back({task, t.name, t.shape,
                                  task == GradientCollection::taskA() ? out.samplesA : out.samplesB});
         GradientStoreOptions options;
-        options.budgetBytes = settings.memoryBudgetBytes;
+        // The budget covers the store's RAM and one batch's working set.
+        options.budgetBytes = std::max<qint64>(0, settings.memoryBudgetBytes - workingSet);
+        out.batchWorkingSetBytes = workingSet;
         options.storage = settings.storage;
         options.spillDirectory = settings.spillDirectory;
         out.store = std::make_unique<GradientStore>(specs, options);
@@ -136,10 +204,10 @@ GradientCollection collectGradients(TransformerModel &model, const TaskDataset &
     };
     if (job)
         job->setStage(QStringLiteral("Collecting task A"));
-    collectTask(model, taskA, GradientCollection::taskA(), settings, job, interventions, out, createStore, out.lossesA);
+    collectTask(model, taskA, GradientCollection::taskA(), settings, job, interventions, out, creation, out.lossesA);
     if (job)
         job->setStage(QStringLiteral("Collecting task B"));
-    collectTask(model, taskB, GradientCollection::taskB(), settings, job, interventions, out, createStore, out.lossesB);
+    collectTask(model, taskB, GradientCollection::taskB(), settings, job, interventions, out, creation, out.lossesB);
     return out;
 }
 

@@ -4,7 +4,9 @@
 // pass each, with their per-sample attention-weight gradients written to a
 // GradientStore, formed straight into the store's rows when they are in RAM
 // (else into one reused buffer, then written). The store is created after the
-// first forward pass, which tells what the engine captures. Progress goes to
+// first batch's backward pass: the first forward tells what the engine
+// captures, and the batch's measured working set (CPU tensor memory) is taken
+// from the memory budget before the store gets its RAM. Progress goes to
 // the JobContext ("Collecting task A", ...); a cancel takes effect between
 // batches and inside the passes (before every projection of the forward, at
 // every node of the backward), and unwinds everything: no spill file remains
@@ -44,6 +46,9 @@ struct GradientCollection
     at::Tensor lossesA;          // [n_A] float64, the per-sample losses l_i
     at::Tensor lossesB;          // [n_B]
     std::unique_ptr<GradientStore> store; // tasks "a" and "b"
+    // One batch's measured tensor working set (CPU), taken from the memory
+    // budget before the store's RAM share; 0 when not measured.
+    qint64 batchWorkingSetBytes = 0;
 
     static QString taskA() { return QStringLiteral("a"); }
     static QString taskB() { return QStringLiteral("b"); }

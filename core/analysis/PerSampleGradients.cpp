@@ -146,7 +146,7 @@ at::Tensor forEachPerSampleGradient(TransformerModel &model, const at::Tensor &t
     if (options.interventions)
         forwardOptions.interventions = *options.interventions;
     if (job)
-        forwardOptions.beforeProjection = [job] { job->checkCancelled(); };
+        forwardOptions.cancelPoint = [job] { job->checkCancelled(); };
     ForwardRecord record;
     at::Tensor losses;
     std::vector<at::Tensor> deltas;

@@ -9,6 +9,10 @@
 #include <cstdint>
 #include <cstring>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 // The operand preparation is a short elementwise loop run once per gradient
 // entry: it must be vectorized, which the project's -O2 does not do (GCC's
 // "very cheap" cost model), and it may use the widest vectors of the CPU it
@@ -199,6 +203,27 @@ std::vector<Window> windowsOf(const BlockSlice &slice, int64_t rows, int64_t col
     return windows;
 }
 
+// Every GEMM of the kernel runs on one BLAS thread, inside the kernel's own
+// threads: the sums are then the same for any thread count. (OpenBLAS called
+// from a thread of a parallel region still splits its work for the region's
+// thread count, and its split changes the rounding: measured on a 2-core
+// AMD EPYC, 1 vs 2 threads differed in the last bits.)
+class SingleThreadedBlas
+{
+public:
+#ifdef _OPENMP
+    SingleThreadedBlas() : m_previous(omp_get_max_threads()) { omp_set_num_threads(1); }
+    ~SingleThreadedBlas() { omp_set_num_threads(m_previous); }
+
+private:
+    int m_previous;
+#endif
+};
+
+// Result columns per GEMM: narrow enough to share a few heads' GEMMs among
+// the threads, wide enough for full-speed BLAS kernels.
+constexpr int64_t kColumnBlock = 256;
+
 template <typename T, bool Abs>
 at::Tensor kernelOf(const std::vector<SampleRef> &lefts, const std::vector<SampleRef> *rights,
                     const at::Tensor &inverseFisher, const BlockSlice &slice, int64_t chunkBytes)
@@ -225,7 +250,7 @@ at::Tensor kernelOf(const std::vector<SampleRef> &lefts, const std::vector<Sampl
     // consecutive heads: it prepares windows of them into buffers of its own
     // and runs their GEMMs single-threaded (OpenBLAS inside a parallel
     // region). With fewer heads (MQA), the one group uses every
-    // thread for the preparation and the GEMMs instead. The windows do not
+    // thread for the preparation and splits each GEMM by columns instead. The windows do not
     // depend on the grouping, so neither do the sums.
     const bool groupsInParallel = heads >= int64_t(at::get_num_threads());
     // Row slices keep each head's memory apart, so a thread prepares one
@@ -256,10 +281,26 @@ at::Tensor kernelOf(const std::vector<SampleRef> &lefts, const std::vector<Sampl
                     // [entries, nR] as a transposed view: the GEMM reads it in place.
                     const at::Tensor r =
                         rightBuffer.narrow(0, h * nR * ld, nR * ld).view({nR, ld}).narrow(1, 0, entries).t();
-                    if (first)
-                        at::mm_out(out, l, r);
+                    // Fixed blocks of result columns, each its own GEMM: the
+                    // same blocks (so the same sums) for any thread count.
+                    const auto gemm = [&](int64_t blockBegin, int64_t blockEnd) {
+                        const SingleThreadedBlas single;
+                        for (int64_t block = blockBegin; block < blockEnd; ++block) {
+                            const int64_t begin = block * kColumnBlock, count = std::min(kColumnBlock, nR - begin);
+                            at::Tensor o = out.narrow(1, begin, count);
+                            const at::Tensor rr = r.narrow(1, begin, count);
+                            if (first)
+                                at::mm_out(o, l, rr);
+                            else
+                                o.addmm_(l, rr);
+                        }
+                    };
+                    // Few heads (MQA): the threads share each GEMM's blocks.
+                    const int64_t blocks = (nR + kColumnBlock - 1) / kColumnBlock;
+                    if (groupsInParallel)
+                        gemm(0, blocks);
                     else
-                        out.addmm_(l, r);
+                        at::parallel_for(0, blocks, 1, gemm);
                 }
                 first = false;
             }

@@ -54,10 +54,20 @@ public:
     at::Tensor project(int layer, const char *block, const QString &weightName,
                        const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias,
                        bool conv1d = false);
+    // The caller's cancel point (ForwardOptions::cancelPoint), if any.
+    void cancelPoint() const
+    {
+        if (m_cancelPoint)
+            m_cancelPoint();
+    }
+    // logits = h W^T (+ b), W [V, D]. With a cancel point, computed in chunks
+    // of positions with a cancel point between them (the LM head is the
+    // largest GEMM of a pass; its backward is then chunked too).
+    at::Tensor lmHead(const at::Tensor &h, const at::Tensor &weight, const at::Tensor &bias = {}) const;
 
 private:
     bool m_captureProjections = false;
-    std::function<void()> m_beforeProjection;
+    std::function<void()> m_cancelPoint;
     ForwardRecord *m_record = nullptr;
     AttentionCore m_core;
 };

@@ -21,6 +21,12 @@ at::Tensor layerNorm(const at::Tensor &x, const at::Tensor &weight, const at::Te
     return at::layer_norm(x, {x.size(-1)}, weight, bias, eps);
 }
 
+at::Tensor linear(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b)
+{
+    const at::Tensor y = at::matmul(x, w.t());
+    return b.defined() ? y + b : y;
+}
+
 Activation parseActivation(const QString &name, const QString &where)
 {
     const QString n = name.trimmed().toLower();

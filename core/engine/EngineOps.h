@@ -13,6 +13,8 @@ namespace qkov {
 // plusOne: Gemma's (1 + weight).
 at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight, double eps, bool plusOne = false);
 at::Tensor layerNorm(const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias, double eps);
+// nn.Linear: x W^T (+ b), W [out, in]; b may be undefined.
+at::Tensor linear(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b);
 
 enum class Activation { SiLU, GeluExact, GeluTanh, ReLU };
 // From hidden_act / activation_function ("silu", "gelu", "gelu_new", ...);

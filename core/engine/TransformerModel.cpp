@@ -79,7 +79,7 @@ at::Tensor WeightLoader::optional(const QString &name, const std::vector<int64_t
 
 ForwardPass::ForwardPass(const ForwardOptions &options, ForwardRecord *record, int numLayers)
     : m_captureProjections(options.captureProjections && record),
-      m_beforeProjection(options.beforeProjection),
+      m_cancelPoint(options.cancelPoint),
       m_record(record),
       m_core(&options.interventions, record ? &record->attention : nullptr)
 {
@@ -93,8 +93,7 @@ at::Tensor ForwardPass::project(int layer, const char *block, const QString &wei
                                 const at::Tensor &x, const at::Tensor &weight,
                                 const at::Tensor &bias, bool conv1d)
 {
-    if (m_beforeProjection)
-        m_beforeProjection();
+    cancelPoint();
     at::Tensor y = conv1d ? at::matmul(x, weight) : at::matmul(x, weight.t());
     if (bias.defined())
         y = y + bias;
@@ -111,6 +110,30 @@ at::Tensor ForwardPass::project(int layer, const char *block, const QString &wei
         m_record->projections.push_back(std::move(p));
     }
     return y;
+}
+
+at::Tensor ForwardPass::lmHead(const at::Tensor &h, const at::Tensor &weight, const at::Tensor &bias) const
+{
+    const int64_t V = weight.size(0), D = weight.size(1);
+    const at::Tensor rows = h.reshape({-1, D});
+    const std::vector<int64_t> shape{h.size(0), h.size(1), V};
+    auto apply = [&](int64_t first, int64_t count) {
+        const at::Tensor w = weight.narrow(0, first, count);
+        return bias.defined() ? at::addmm(bias.narrow(0, first, count), rows, w.t()) : at::mm(rows, w.t());
+    };
+    // Chunks of the vocabulary (each reads the small activations again, never
+    // the large weight) of about 2^30 multiply-adds: ~10 ms of GEMM.
+    const int64_t perColumn = std::max<int64_t>(1, rows.size(0) * D);
+    const int64_t chunk = std::max<int64_t>(256, ((int64_t(1) << 30) / perColumn) / 64 * 64);
+    if (!m_cancelPoint || V <= chunk)
+        return apply(0, V).view(shape);
+    std::vector<at::Tensor> parts;
+    for (int64_t first = 0; first < V; first += chunk) {
+        cancelPoint();
+        parts.push_back(apply(first, std::min(chunk, V - first)));
+    }
+    cancelPoint();
+    return at::cat(parts, 1).view(shape);
 }
 
 at::Tensor CapturedProjection::perSampleWeightGradient() const

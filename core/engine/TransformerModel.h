@@ -29,9 +29,11 @@ struct ForwardOptions
     InterventionTable interventions;
     // Keep every Q/K/V/O projection's input and output (see CapturedProjection).
     bool captureProjections = false;
-    // Called before every Q/K/V/O projection: a point in every layer where a
-    // long pass can be interrupted (e.g. by throwing JobCancelled).
-    std::function<void()> beforeProjection;
+    // Called at the points where a long pass can be interrupted (e.g. by
+    // throwing JobCancelled): before every Q/K/V/O projection, before and
+    // inside every MLP, and between the LM head's chunks, so that no stretch
+    // without one is longer than one projection-sized GEMM.
+    std::function<void()> cancelPoint;
 };
 
 // One projection's activations, for per-sample gradients (METRIC.md 1):

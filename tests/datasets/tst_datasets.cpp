@@ -1,6 +1,7 @@
 // Task datasets: every format, ids, previews, skipped records with warnings,
 // and every kind of bad file getting one clear error naming it.
 #include "Error.h"
+#include "data/RecordReader.h"
 #include "data/TaskDataset.h"
 #include "tokenizer/Tokenizer.h"
 
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void latin1IsRejectedWithOffset();
     void missingAndUnreadableFiles();
     void nothingUsableIsAnError();
+    void linesLongerThanAReadChunk();
 
 private:
     QString write(const QString &name, const QByteArray &bytes);
@@ -250,6 +252,40 @@ void TestDatasets::nothingUsableIsAnError()
     QVERIFY(errorOf(blank).startsWith(blank + ": none of its 3 record(s)"));
     const QString empty = write("o.txt", "");
     QCOMPARE(errorOf(empty), empty + ": the file holds no records.");
+}
+
+void TestDatasets::linesLongerThanAReadChunk()
+{
+    // Lines are read in 64 KiB chunks into one buffer kept for the whole file
+    // (a fresh buffer per line cost an mmap and munmap per line under ASan):
+    // every record must hold its own line's bytes and nothing of a longer
+    // line before it, whatever the line's length against the chunk size.
+    const QByteArray longLine(3 * 65536 + 5, 'x'), exact(65536, 'y'), last(70000, 'z');
+    const QString path = write("p.txt", longLine + "\nab\r\n\n" + exact + "\nc\n" + last);
+    QStringList texts;
+    QList<qint64> lines;
+    const auto collect = [&](const TaskRecord &r) {
+        texts << r.text;
+        lines << r.line;
+        return true;
+    };
+    readTaskRecords(path, DatasetFormat::Text, collect);
+    const QStringList expected{QString::fromLatin1(longLine), "ab", "", QString::fromLatin1(exact), "c", QString::fromLatin1(last)};
+    QCOMPARE(texts.size(), expected.size());
+    for (qsizetype i = 0; i < expected.size(); ++i)
+        QVERIFY2(texts[i] == expected[i], qPrintable(QStringLiteral("record %1 holds %2 characters, expected %3")
+                                                         .arg(i).arg(texts[i].size()).arg(expected[i].size())));
+    QCOMPARE(lines, (QList<qint64>{1, 2, 3, 4, 5, 6}));
+
+    // JSONL: a record longer than a chunk, then a short one.
+    texts.clear();
+    lines.clear();
+    const QString jsonl = write("p.jsonl", "{\"text\": \"" + longLine + "\"}\n{\"text\": \"short\"}\n");
+    readTaskRecords(jsonl, DatasetFormat::Jsonl, collect);
+    QCOMPARE(texts.size(), 2);
+    QVERIFY(texts[0] == QString::fromLatin1(longLine));
+    QCOMPARE(texts[1], QStringLiteral("short"));
+    QCOMPARE(lines, (QList<qint64>{1, 2}));
 }
 
 QTEST_GUILESS_MAIN(TestDatasets)

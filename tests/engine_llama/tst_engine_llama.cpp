@@ -131,11 +131,14 @@ void TestEngineLlama::rightPaddingKeepsRealLogits()
     at::Tensor mask = at::ones_like(batch);
     mask[1].narrow(0, 5, 3).fill_(0);
     const at::Tensor logits = model.forward(batch, mask);
-    QVERIFY(maxAbs(logits[0], full) < 1e-5);
-    QVERIFY(maxAbs(logits[1].narrow(0, 0, 5), shortRun) < 1e-5);
+    // Float32 rounding of GEMMs of other shapes (other kernels): a few ulps of
+    // the largest logit (measured 1.1e-5 at a scale of 19.5 with AVX-512).
+    const double tolerance = 2e-6 * full.abs().max().item<double>();
+    QVERIFY(maxAbs(logits[0], full) < tolerance);
+    QVERIFY(maxAbs(logits[1].narrow(0, 0, 5), shortRun) < tolerance);
     // Padding ids other than 0 make no difference either.
     batch[1].narrow(0, 5, 3).fill_(99);
-    QVERIFY(maxAbs(model.forward(batch, mask)[1].narrow(0, 0, 5), shortRun) < 1e-5);
+    QVERIFY(maxAbs(model.forward(batch, mask)[1].narrow(0, 0, 5), shortRun) < tolerance);
 }
 
 void TestEngineLlama::groupedQueryEqualsDuplicatedHeads()

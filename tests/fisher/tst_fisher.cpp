@@ -216,7 +216,9 @@ void TestFisher::fisherMeanAndEmaMatchDirect()
     settings.reference = FisherReferenceSet(reference);
     settings.beta = beta;
     settings.batchSize = 4; // batches of unequal lengths, one short last batch
-    settings.memoryBudgetBytes = 40 << 10; // part in RAM, the rest spilled
+    // Part in RAM, the rest spilled: the budget covers one batch's working
+    // set (measured by a first collection), then 40 KiB of the store.
+    settings.memoryBudgetBytes = collectGradients(*m_stories, m_a, m_b, settings).batchWorkingSetBytes + (40 << 10);
     const GradientCollection collection = collectGradients(*m_stories, m_a, m_b, settings);
     QVERIFY(!collection.store->spillPath().isEmpty() && collection.store->residentBytes() > 0);
     QCOMPARE(int(collection.tensors.size()), 4 * m_stories->numLayers());

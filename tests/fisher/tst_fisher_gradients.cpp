@@ -26,9 +26,11 @@ double relativeError(const at::Tensor &got, const at::Tensor &want)
     return scale > 0 ? diff / scale : diff;
 }
 
-// Returns the worst relative error over all samples and tensors.
+// Returns the worst relative error over all samples and tensors. The loop
+// runs on `reference` when given (the same weights in float64: the exact
+// answer), else on `model` itself.
 double compareWithLoop(TransformerModel &model, const std::vector<int64_t> &lengths, bool includeBias,
-                       uint64_t seed)
+                       uint64_t seed, TransformerModel *reference = nullptr)
 {
     const int64_t T = *std::max_element(lengths.begin(), lengths.end());
     const auto [ids, mask] = randomBatch(lengths, T, model.vocabSize(), seed);
@@ -56,28 +58,29 @@ double compareWithLoop(TransformerModel &model, const std::vector<int64_t> &leng
     if (got != expected + biases)
         qFatal("captured tensors differ from the attention weights");
 
-    model.setAttentionRequiresGrad(true);
+    TransformerModel &ref = reference ? *reference : model;
+    ref.setAttentionRequiresGrad(true);
     for (const QString &b : biases)
-        model.parameter(b).requires_grad_(true);
+        ref.parameter(b).requires_grad_(true);
     double worst = 0;
     for (size_t b = 0; b < lengths.size(); ++b) {
         const at::Tensor one = ids[int64_t(b)].narrow(0, 0, lengths[b]).unsqueeze(0);
-        const at::Tensor loss = causalLmLossPerSample(model.forward(one), one)[0];
+        const at::Tensor loss = causalLmLossPerSample(ref.forward(one), one)[0];
         worst = std::max(worst, std::abs(loss.item<double>() - losses[int64_t(b)].item<double>())
                                     / std::abs(loss.item<double>()));
         for (const PerSampleGradient &g : grads)
-            model.parameter(g.tensor).mutable_grad() = at::Tensor();
+            ref.parameter(g.tensor).mutable_grad() = at::Tensor();
         loss.backward();
         for (const PerSampleGradient &g : grads) {
-            const at::Tensor want = model.parameter(g.tensor).grad();
+            const at::Tensor want = ref.parameter(g.tensor).grad();
             if (!want.defined())
                 qFatal("no reference gradient for %s", qPrintable(g.tensor));
             worst = std::max(worst, relativeError(g.values[int64_t(b)], want));
         }
     }
     for (const QString &b : biases)
-        model.parameter(b).requires_grad_(false);
-    model.setAttentionRequiresGrad(false);
+        ref.parameter(b).requires_grad_(false);
+    ref.setAttentionRequiresGrad(false);
     return worst;
 }
 
@@ -128,8 +131,16 @@ void TestFisherGradients::stories260K()
     const LoadedModel loaded = loadModel(kShared + "/models/stories260K");
     auto model = engineFor(loaded, at::kFloat);
     QCOMPARE(model->numKvHeads(), 4);
-    const double worst = compareWithLoop(*model, {16, 5, 11, 3}, false, 5);
+    // Against the exact loop (float64): the batched float32 gradients' own error.
+    auto exact = engineFor(loaded, at::kDouble);
+    const double worst = compareWithLoop(*model, {16, 5, 11, 3}, false, 5, exact.get());
     QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
+    // Against the float32 loop, which carries its own rounding: measured up to
+    // 1.03e-5 on an AVX-512 machine (other GEMM kernels for other shapes).
+    const double againstFloat32 = compareWithLoop(*model, {16, 5, 11, 3}, false, 5);
+    QVERIFY2(againstFloat32 < 2e-5, qPrintable(QString::number(againstFloat32)));
+    qInfo("stories260K: relative error %.3g against the exact loop, %.3g against the float32 loop", worst,
+          againstFloat32);
 }
 
 void TestFisherGradients::oBiasIsNeverIncluded()

@@ -199,8 +199,9 @@ private Q_SLOTS:
         // One KV head for 4 query heads (MQA): fewer heads than threads.
         const BlockSlice shared = BlockSlice::contiguous("k_proj", Axis::Rows, 0, 1, 32, {32, 256});
         for (const BlockSlice &slice : {rows, cols, shared}) {
-            const at::Tensor a = randomTensor(withSamples(40, slice.tensorShape), 501, at::kFloat);
-            const at::Tensor b = randomTensor(withSamples(30, slice.tensorShape), 502, at::kFloat);
+            // 330 samples: more than one block of result columns per GEMM.
+            const at::Tensor a = randomTensor(withSamples(200, slice.tensorShape), 501, at::kFloat);
+            const at::Tensor b = randomTensor(withSamples(130, slice.tensorShape), 502, at::kFloat);
             const at::Tensor fisher = pooledFisher(a.to(at::kDouble), b.to(at::kDouble)).to(at::kFloat);
             const SampleParts parts{a, b};
             at::set_num_threads(1);

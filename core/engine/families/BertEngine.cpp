@@ -28,12 +28,6 @@ struct BertLayer
     at::Tensor up, upBias, down, downBias;
 };
 
-at::Tensor linear(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b)
-{
-    const at::Tensor y = at::matmul(x, w.t());
-    return b.defined() ? y + b : y;
-}
-
 // "<base>.weight/.bias", or the TensorFlow-era "<base>.gamma/.beta".
 NormWeights requireNorm(WeightLoader &w, const QString &base, int64_t width)
 {
@@ -207,12 +201,14 @@ at::Tensor BertNetwork::forward(const at::Tensor &tokens, const at::Tensor &keyM
         const at::Tensor merged = z.transpose(1, 2).reshape({B, T, int64_t(m_heads) * m_headDim});
         const at::Tensor attended = pass.project(layer, "o", L.oName, merged, L.wo, L.bo);
         h = layerNorm(attended + h, L.attentionNorm.weight, L.attentionNorm.bias, m_eps);
-        const at::Tensor mlp = linear(activate(linear(h, L.up, L.upBias), m_activation), L.down, L.downBias);
-        h = layerNorm(mlp + h, L.outputNorm.weight, L.outputNorm.bias, m_eps);
+        pass.cancelPoint();
+        const at::Tensor inner = activate(linear(h, L.up, L.upBias), m_activation);
+        pass.cancelPoint();
+        h = layerNorm(linear(inner, L.down, L.downBias) + h, L.outputNorm.weight, L.outputNorm.bias, m_eps);
     }
     const at::Tensor transformed = layerNorm(activate(linear(h, m_headDense, m_headDenseBias), m_headActivation),
                                              m_headNorm.weight, m_headNorm.bias, m_eps);
-    return linear(transformed, m_decoder, m_decoderBias);
+    return pass.lmHead(transformed, m_decoder, m_decoderBias);
 }
 
 } // namespace

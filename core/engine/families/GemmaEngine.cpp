@@ -99,11 +99,15 @@ at::Tensor GemmaNetwork::forward(const at::Tensor &tokens, const at::Tensor &key
         const at::Tensor merged = z.transpose(1, 2).reshape({B, T, int64_t(m_heads) * m_headDim});
         h = h + pass.project(layer, "o", L.oName, merged, L.wo, L.bo);
         const at::Tensor x2 = rmsNorm(h, L.postNorm, m_eps, /*plusOne=*/true);
-        const at::Tensor gated = activate(at::matmul(x2, L.gate.t()), m_activation) * at::matmul(x2, L.up.t());
+        pass.cancelPoint();
+        const at::Tensor gate = activate(at::matmul(x2, L.gate.t()), m_activation);
+        pass.cancelPoint();
+        const at::Tensor gated = gate * at::matmul(x2, L.up.t());
+        pass.cancelPoint();
         h = h + at::matmul(gated, L.down.t());
     }
     h = rmsNorm(h, m_finalNorm, m_eps, /*plusOne=*/true);
-    return at::matmul(h, m_lmHead.t());
+    return pass.lmHead(h, m_lmHead);
 }
 
 } // namespace

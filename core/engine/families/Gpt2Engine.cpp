@@ -103,10 +103,13 @@ at::Tensor Gpt2Network::forward(const at::Tensor &tokens, const at::Tensor &keyM
         const at::Tensor merged = z.transpose(1, 2).reshape({B, T, D});
         h = h + pass.project(layer, "o", L.projName, merged, L.cProj, L.cProjBias, true);
         const at::Tensor x2 = layerNorm(h, L.ln2w, L.ln2b, m_eps);
-        h = h + at::matmul(activate(at::matmul(x2, L.fc) + L.fcBias, m_activation), L.fcProj) + L.fcProjBias;
+        pass.cancelPoint();
+        const at::Tensor inner = activate(at::matmul(x2, L.fc) + L.fcBias, m_activation);
+        pass.cancelPoint();
+        h = h + at::matmul(inner, L.fcProj) + L.fcProjBias;
     }
     h = layerNorm(h, m_lnfw, m_lnfb, m_eps);
-    return at::matmul(h, m_lmHead.t());
+    return pass.lmHead(h, m_lmHead);
 }
 
 } // namespace

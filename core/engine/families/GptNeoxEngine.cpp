@@ -82,12 +82,6 @@ NeoxNetwork::NeoxNetwork(const ModelConfig &c, WeightLoader &w)
                                at::promote_types(m_embed.scalar_type(), at::kFloat), where);
 }
 
-at::Tensor affine(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b)
-{
-    const at::Tensor y = at::matmul(x, w.t());
-    return b.defined() ? y + b : y;
-}
-
 at::Tensor NeoxNetwork::forward(const at::Tensor &tokens, const at::Tensor &keyMask,
                                 ForwardPass &pass) const
 {
@@ -108,8 +102,10 @@ at::Tensor NeoxNetwork::forward(const at::Tensor &tokens, const at::Tensor &keyM
         const at::Tensor merged = z.transpose(1, 2).reshape({B, T, int64_t(m_heads) * d});
         const at::Tensor attn = pass.project(layer, "o", L.denseName, merged, L.dense, L.denseBias);
         auto mlp = [&](const at::Tensor &in) {
-            return affine(activate(affine(layerNorm(in, L.ln2w, L.ln2b, m_eps), L.up, L.upBias), m_activation),
-                          L.down, L.downBias);
+            pass.cancelPoint();
+            const at::Tensor inner = activate(linear(layerNorm(in, L.ln2w, L.ln2b, m_eps), L.up, L.upBias), m_activation);
+            pass.cancelPoint();
+            return linear(inner, L.down, L.downBias);
         };
         if (m_parallel) {
             h = h + attn + mlp(h);
@@ -119,7 +115,7 @@ at::Tensor NeoxNetwork::forward(const at::Tensor &tokens, const at::Tensor &keyM
         }
     }
     h = layerNorm(h, m_lnfw, m_lnfb, m_eps);
-    return at::matmul(h, m_lmHead.t());
+    return pass.lmHead(h, m_lmHead);
 }
 
 } // namespace

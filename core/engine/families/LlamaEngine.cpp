@@ -98,12 +98,6 @@ LlamaNetwork::LlamaNetwork(const ModelConfig &c, WeightLoader &w)
                                at::promote_types(m_embed.scalar_type(), at::kFloat), where);
 }
 
-at::Tensor linear(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b)
-{
-    const at::Tensor y = at::matmul(x, w.t());
-    return b.defined() ? y + b : y;
-}
-
 at::Tensor LlamaNetwork::forward(const at::Tensor &tokens, const at::Tensor &keyMask,
                                  ForwardPass &pass) const
 {
@@ -131,12 +125,15 @@ at::Tensor LlamaNetwork::forward(const at::Tensor &tokens, const at::Tensor &key
         const at::Tensor merged = z.transpose(1, 2).reshape({B, T, int64_t(m_heads) * m_headDim});
         h = h + pass.project(layer, "o", L.oName, merged, L.wo, L.bo);
         const at::Tensor x2 = rmsNorm(h, L.postNorm, m_eps);
-        const at::Tensor gated = activate(linear(x2, L.gate, L.gateBias), m_activation)
-                                 * linear(x2, L.up, L.upBias);
+        pass.cancelPoint();
+        const at::Tensor gate = activate(linear(x2, L.gate, L.gateBias), m_activation);
+        pass.cancelPoint();
+        const at::Tensor gated = gate * linear(x2, L.up, L.upBias);
+        pass.cancelPoint();
         h = h + linear(gated, L.down, L.downBias);
     }
     h = rmsNorm(h, m_finalNorm, m_eps);
-    return at::matmul(h, m_lmHead.t());
+    return pass.lmHead(h, m_lmHead);
 }
 
 } // namespace

@@ -113,13 +113,15 @@ at::Tensor Phi3Network::forward(const at::Tensor &tokens, const at::Tensor &keyM
         const at::Tensor z = pass.attention().attend(layer, q, k, v, m_scaling, masking);
         const at::Tensor merged = z.transpose(1, 2).reshape({B, T, qOut});
         h = h + pass.project(layer, "o", L.oName, merged, L.wo, {});
+        pass.cancelPoint();
         const at::Tensor gateUp = at::matmul(rmsNorm(h, L.postNorm, m_eps), L.gateUp.t());
+        pass.cancelPoint();
         const at::Tensor gated = gateUp.narrow(-1, m_intermediate, m_intermediate)
                                  * activate(gateUp.narrow(-1, 0, m_intermediate), m_activation);
         h = h + at::matmul(gated, L.down.t());
     }
     h = rmsNorm(h, m_finalNorm, m_eps);
-    return at::matmul(h, m_lmHead.t());
+    return pass.lmHead(h, m_lmHead);
 }
 
 } // namespace

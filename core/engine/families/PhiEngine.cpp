@@ -20,12 +20,6 @@ struct PhiLayer : SplitAttention
     at::Tensor fc1, fc1Bias, fc2, fc2Bias;
 };
 
-at::Tensor linear(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b)
-{
-    const at::Tensor y = at::matmul(x, w.t());
-    return b.defined() ? y + b : y;
-}
-
 class PhiNetwork final : public EngineNetwork
 {
 public:
@@ -108,11 +102,13 @@ at::Tensor PhiNetwork::forward(const at::Tensor &tokens, const at::Tensor &keyMa
         const at::Tensor z = pass.attention().attend(layer, q, k, v, m_scaling, causal);
         const at::Tensor merged = z.transpose(1, 2).reshape({B, T, int64_t(m_heads) * m_headDim});
         const at::Tensor attended = pass.project(layer, "o", L.oName, merged, L.wo, L.bo);
-        const at::Tensor mlp = linear(activate(linear(x, L.fc1, L.fc1Bias), m_activation), L.fc2, L.fc2Bias);
-        h = h + attended + mlp;
+        pass.cancelPoint();
+        const at::Tensor inner = activate(linear(x, L.fc1, L.fc1Bias), m_activation);
+        pass.cancelPoint();
+        h = h + attended + linear(inner, L.fc2, L.fc2Bias);
     }
     h = layerNorm(h, m_finalNormWeight, m_finalNormBias, m_eps);
-    return linear(h, m_lmHead, m_lmHeadBias);
+    return pass.lmHead(h, m_lmHead, m_lmHeadBias);
 }
 
 } // namespace
