@@ -252,7 +252,10 @@ private Q_SLOTS:
         QVERIFY(waitForProbeOfDocument(*probe, *doc));
         const double baseline = probe->view().baselineLoss;
         QVERIFY(std::isfinite(baseline) && baseline > 0);
-        QCOMPARE(probe->view().frozenLoss, baseline);
+        // Nothing frozen yet: the same loss up to float32 rounding (the baseline
+        // is cached from an earlier job, and the two passes' GEMMs may split
+        // over other thread counts: measured 1.1e-7 apart at 0.1).
+        QVERIFY(std::abs(probe->view().frozenLoss - baseline) < 1e-6);
 
         const int undoBefore = doc->undoStack()->count();
         QSignalSpy shown(probe, &ProbePanel::probeShown);
