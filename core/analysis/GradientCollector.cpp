@@ -119,23 +119,17 @@ void collectTask(TransformerModel &model, const TaskDataset &data, const QString
             return;
         qint64 workingSet = 0;
         if (creation.metered) {
-            // Scaled to the largest batch, plus the buffer of rows formed
-            // outside the store (spilled entries).
-            // The RSS a batch adds is more than its peak tensor bytes, by what
-            // malloc keeps of freed memory for reuse: measured 1.6-1.7x at
-            // GPT-2-small width (bench_fisher). The reserve is deterministic.
+            // The first batch's peak tensor bytes, scaled to the largest
+            // batch, times the RSS a batch adds per tensor byte (malloc keeps
+            // freed memory for reuse: measured 1.6-1.7x at GPT-2-small width,
+            // bench_fisher); plus the buffer of rows formed outside the store.
             constexpr double kResidentPerTensorByte = 1.7;
-            const int64_t positions = batchPositions(data.samples, first, size_t(batch));
-            const double measured = kResidentPerTensorByte * double(cpuMemory::peakBytes() - creation.baseBytes);
-            workingSet = qint64(measured
-                                * double(creation.largestPositions) / double(std::max<int64_t>(1, positions)));
+            const int64_t positions = std::max<int64_t>(1, batchPositions(data.samples, first, size_t(batch)));
+            workingSet = qint64(kResidentPerTensorByte * double(cpuMemory::peakBytes() - creation.baseBytes)
+                                * double(creation.largestPositions) / double(positions));
             int64_t largestTensor = 0;
-            for (const CollectedTensor &t : creation.tensors) {
-                int64_t numel = 1;
-                for (int64_t d : t.shape)
-                    numel *= d;
-                largestTensor = std::max(largestTensor, numel);
-            }
+            for (const CollectedTensor &t : creation.tensors)
+                largestTensor = std::max(largestTensor, c10::multiply_integers(t.shape));
             workingSet += qint64(largestTensor * int64_t(settings.batchSize) * int64_t(at::elementSize(dtype)));
         }
         creation.create(creation.tensors, workingSet);
