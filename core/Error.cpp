@@ -17,4 +17,9 @@ QString Error::message() const
     return QString::fromStdString(what());
 }
 
+QString quoted(const QString &name)
+{
+    return QLatin1Char('\'') + name + QLatin1Char('\'');
+}
+
 } // namespace qkov

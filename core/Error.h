@@ -22,4 +22,7 @@ private:
     QString m_problem;
 };
 
+// 'name': a tensor or key quoted inside a problem text.
+QString quoted(const QString &name);
+
 } // namespace qkov

@@ -2,16 +2,13 @@
 
 #include "HeatmapPlot.h"
 #include "PlotStyle.h"
+#include "session/AnalysisResult.h"
 
 #include <QHelpEvent>
 #include <QToolTip>
 #include <cmath>
 
 namespace qkov {
-
-namespace {
-const char *const blockNames[4] = {"Q", "K", "V", "O"};
-}
 
 BlockComparisonPlot::BlockComparisonPlot(QWidget *parent) : QCustomPlot(parent)
 {
@@ -76,7 +73,7 @@ void BlockComparisonPlot::setData(const BlockComparisonData &data)
         mapGrid->addElement(row, column, rect);
         rect->setMarginGroup(QCP::msTop | QCP::msBottom | QCP::msLeft, margins);
         QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
-        x->setLabel(tr("Head (block %1)").arg(QLatin1String(blockNames[b])));
+        x->setLabel(tr("Head (block %1)").arg(AnalysisResult::blockName(b)));
         y->setLabel(column == 0 ? tr("Layer") : QString());
         y->setRangeReversed(true);
         x->setTicker(plotstyle::indexTicker(data.heads));
@@ -122,7 +119,7 @@ void BlockComparisonPlot::setData(const BlockComparisonData &data)
     m_bars->setPen(Qt::NoPen);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (int b = 0; b < 4; ++b)
-        ticker->addTick(b, tr("Block %1").arg(QLatin1String(blockNames[b])));
+        ticker->addTick(b, tr("Block %1").arg(AnalysisResult::blockName(b)));
     QCPAxis *barX = m_barRect->axis(QCPAxis::atBottom), *barY = m_barRect->axis(QCPAxis::atLeft);
     barX->setTicker(ticker);
     barX->setRange(-0.6, 3.6);
@@ -290,7 +287,7 @@ bool BlockComparisonPlot::event(QEvent *event)
             const auto &v = m_data.values[size_t(b)];
             const auto &f = m_data.flagged[size_t(b)];
             QString text = tr("Block %1, layer %2, head %3\nscore %4")
-                               .arg(QLatin1String(blockNames[b])).arg(l).arg(h).arg(i < v.size() ? v[i] : qQNaN(), 0, 'g', 4);
+                               .arg(AnalysisResult::blockName(b)).arg(l).arg(h).arg(i < v.size() ? v[i] : qQNaN(), 0, 'g', 4);
             if (i < f.size() && f[i])
                 text += tr("\nFlagged (FDR)");
             QToolTip::showText(help->globalPos(), text, this);
@@ -356,27 +353,22 @@ bool BlockComparisonPlot::withPrintLook(Draw draw, const QSize &pixels)
     return ok;
 }
 
-static QSize pointsToPixels(const QSize &points)
-{
-    return (QSizeF(points) * (plotstyle::layoutDpi() / 72.0)).toSize();
-}
-
 bool BlockComparisonPlot::exportPdf(const QString &path)
 {
     const QSize size = preferredExportSize();
-    return withPrintLook([&] { return plotstyle::savePdf(this, path, size, m_data.title); }, pointsToPixels(size));
+    return withPrintLook([&] { return plotstyle::savePdf(this, path, size, m_data.title); }, plotstyle::pointsToPixels(size));
 }
 
 bool BlockComparisonPlot::exportSvg(const QString &path)
 {
     const QSize size = preferredExportSize();
-    return withPrintLook([&] { return plotstyle::saveSvg(this, path, size, m_data.title); }, pointsToPixels(size));
+    return withPrintLook([&] { return plotstyle::saveSvg(this, path, size, m_data.title); }, plotstyle::pointsToPixels(size));
 }
 
 bool BlockComparisonPlot::exportPng(const QString &path, int dpi)
 {
     const QSize size = preferredExportSize();
-    return withPrintLook([&] { return plotstyle::savePng(this, path, size, dpi); }, pointsToPixels(size));
+    return withPrintLook([&] { return plotstyle::savePng(this, path, size, dpi); }, plotstyle::pointsToPixels(size));
 }
 
 void BlockComparisonPlot::renderForPrint(QCPPainter *painter, const QSize &size)

@@ -11,12 +11,6 @@ namespace qkov {
 
 namespace {
 
-const char *const blockNames[4] = {"Q", "K", "V", "O"};
-
-QString modelName(const AnalysisResult &r)
-{
-    return QFileInfo(r.modelPath).fileName();
-}
 
 QString valueLabel(const AnalysisResult &r)
 {
@@ -33,12 +27,18 @@ std::vector<double> toDouble(const std::vector<T> &v)
 
 } // namespace
 
+QString figureModelName(const AnalysisResult &result)
+{
+    const QString name = QFileInfo(result.modelPath).fileName();
+    return name.isEmpty() ? result.modelPath : name;
+}
+
 HeatmapData heatmapDataFor(const AnalysisResult &result, int block)
 {
     const BlockResult &b = result.blocks[size_t(block)];
     HeatmapData d;
     d.title = QCoreApplication::translate("qkov::FigureExport", "Block %1 - %2 - %3 vs %4")
-                  .arg(QLatin1String(blockNames[block]), modelName(result), result.taskA.name, result.taskB.name);
+                  .arg(AnalysisResult::blockName(block), figureModelName(result), result.taskA.name, result.taskB.name);
     d.valueLabel = valueLabel(result);
     d.layers = result.layers;
     d.heads = result.heads;
@@ -58,7 +58,7 @@ BlockComparisonData comparisonDataFor(const AnalysisResult &result)
 {
     BlockComparisonData d;
     d.title = QCoreApplication::translate("qkov::FigureExport", "Blocks compared - %1 - %2 vs %3")
-                  .arg(modelName(result), result.taskA.name, result.taskB.name);
+                  .arg(figureModelName(result), result.taskA.name, result.taskB.name);
     d.valueLabel = valueLabel(result);
     d.layers = result.layers;
     d.heads = result.heads;
@@ -78,7 +78,7 @@ QStringList exportAnalysisFigures(const AnalysisResult &result, const QString &d
     for (int b = 0; b < 4; ++b) {
         HeatmapPlot plot;
         plot.setData(heatmapDataFor(result, b));
-        const QString path = QDir(dir).filePath(QStringLiteral("heatmap_%1.pdf").arg(QLatin1String(blockNames[b])));
+        const QString path = QDir(dir).filePath(QStringLiteral("heatmap_%1.pdf").arg(AnalysisResult::blockName(b)));
         if (!plot.exportPdf(path))
             throw Error(path, QCoreApplication::translate("qkov::FigureExport", "could not write the PDF"));
         written << path;

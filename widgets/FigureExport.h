@@ -11,6 +11,8 @@ namespace qkov {
 
 struct AnalysisResult;
 
+// The model as figure titles name it: its folder or file name.
+QString figureModelName(const AnalysisResult &result);
 // block: 0..3 for Q, K, V, O.
 HeatmapData heatmapDataFor(const AnalysisResult &result, int block);
 BlockComparisonData comparisonDataFor(const AnalysisResult &result);

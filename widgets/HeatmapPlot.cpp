@@ -348,27 +348,22 @@ bool HeatmapPlot::withPrintLook(Draw draw, const QSize &pixels)
     return ok;
 }
 
-static QSize pointsToPixels(const QSize &points)
-{
-    return (QSizeF(points) * (plotstyle::layoutDpi() / 72.0)).toSize();
-}
-
 bool HeatmapPlot::exportPdf(const QString &path, int width, int height)
 {
     const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    return withPrintLook([&] { return plotstyle::savePdf(this, path, size, m_data.title); }, pointsToPixels(size));
+    return withPrintLook([&] { return plotstyle::savePdf(this, path, size, m_data.title); }, plotstyle::pointsToPixels(size));
 }
 
 bool HeatmapPlot::exportSvg(const QString &path, int width, int height)
 {
     const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    return withPrintLook([&] { return plotstyle::saveSvg(this, path, size, m_data.title); }, pointsToPixels(size));
+    return withPrintLook([&] { return plotstyle::saveSvg(this, path, size, m_data.title); }, plotstyle::pointsToPixels(size));
 }
 
 bool HeatmapPlot::exportPng(const QString &path, int dpi, int width, int height)
 {
     const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    return withPrintLook([&] { return plotstyle::savePng(this, path, size, dpi); }, pointsToPixels(size));
+    return withPrintLook([&] { return plotstyle::savePng(this, path, size, dpi); }, plotstyle::pointsToPixels(size));
 }
 
 void HeatmapPlot::renderForPrint(QCPPainter *painter, const QSize &size)

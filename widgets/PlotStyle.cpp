@@ -119,7 +119,7 @@ QString fitTitle(const QString &title, const QFont &font, int width)
     return first + QLatin1Char('\n') + parts.mid(2).join(separator);
 }
 
-static QSize toPixels(const QSize &points)
+QSize pointsToPixels(const QSize &points)
 {
     const double scale = layoutDpi() / 72.0;
     return {int(std::lround(points.width() * scale)), int(std::lround(points.height() * scale))};
@@ -144,13 +144,13 @@ bool savePdf(QCustomPlot *plot, const QString &path, const QSize &points, const 
     QCPPainter painter;
     if (!painter.begin(&writer))
         return false;
-    drawVector(plot, &painter, toPixels(points));
+    drawVector(plot, &painter, pointsToPixels(points));
     return painter.end();
 }
 
 bool savePng(QCustomPlot *plot, const QString &path, const QSize &points, int dpi)
 {
-    const QSize pixels = toPixels(points);
+    const QSize pixels = pointsToPixels(points);
     return plot->savePng(path, pixels.width(), pixels.height(), dpi / layoutDpi(), -1, dpi, QCP::ruDotsPerInch);
 }
 
@@ -181,7 +181,7 @@ QString exponentSuffix(int exponent)
 
 bool saveSvg(QCustomPlot *plot, const QString &path, const QSize &points, const QString &title)
 {
-    const QSize pixels = toPixels(points);
+    const QSize pixels = pointsToPixels(points);
     QSvgGenerator svg;
     svg.setFileName(path);
     svg.setResolution(int(std::lround(layoutDpi())));

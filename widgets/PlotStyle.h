@@ -35,6 +35,8 @@ void fitSquareCells(QCPAxisRect *rect, QCPAxis *x, QCPAxis *y, int cols, int row
 // The DPI QCustomPlot lays text out at (the screen's logical DPI): exports
 // draw at this resolution so that text lands where the layout put it.
 double layoutDpi();
+// A size in points (1/72 inch) in pixels at layoutDpi().
+QSize pointsToPixels(const QSize &points);
 // The font of exported figures: readable at a paper's column width.
 QFont printFont();
 // `title` broken after its second " - " part when wider than `width` px.

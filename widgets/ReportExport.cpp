@@ -222,17 +222,11 @@ private:
     int m_width = 0, m_bottom = 0, m_y = 0, m_page = 1;
 };
 
-QString modelName(const AnalysisResult &r)
-{
-    const QString name = QFileInfo(r.modelPath).fileName();
-    return name.isEmpty() ? r.modelPath : name;
-}
-
 void writeSettingsPage(ReportPainter &out, const AnalysisResult &r)
 {
     out.heading(ReportExportText::tr("QKOV interference report"), 17);
     out.paragraph(ReportExportText::tr("%1: %2 vs %3. Generated %4 by QKOV Workbench.")
-                      .arg(modelName(r), r.taskA.name, r.taskB.name,
+                      .arg(figureModelName(r), r.taskA.name, r.taskB.name,
                            QLocale::c().toString(QDateTime::currentDateTime(), QStringLiteral("yyyy-MM-dd HH:mm"))),
                   10);
 
@@ -394,7 +388,7 @@ void exportReport(const AnalysisResult &result, const QString &pdfPath)
         writer.setResolution(dpi);
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setPageMargins(QMarginsF(16, 16, 16, 14), QPageLayout::Millimeter);
-        writer.setTitle(ReportExportText::tr("QKOV report - %1 - %2 vs %3").arg(modelName(result), result.taskA.name, result.taskB.name));
+        writer.setTitle(ReportExportText::tr("QKOV report - %1 - %2 vs %3").arg(figureModelName(result), result.taskA.name, result.taskB.name));
         writer.setCreator(QStringLiteral("QKOV Workbench"));
         QCPPainter painter;
         if (!painter.begin(&writer))
@@ -404,7 +398,7 @@ void exportReport(const AnalysisResult &result, const QString &pdfPath)
         painter.setRenderHint(QPainter::Antialiasing);
         try {
             ReportPainter out(writer, painter,
-                              ReportExportText::tr("QKOV report - %1 - %2 vs %3").arg(modelName(result), result.taskA.name, result.taskB.name));
+                              ReportExportText::tr("QKOV report - %1 - %2 vs %3").arg(figureModelName(result), result.taskA.name, result.taskB.name));
             writeSettingsPage(out, result);
             QFont plotFont(QStringLiteral("DejaVu Sans"));
             plotFont.setPointSizeF(9);

@@ -7,6 +7,7 @@
 #include "CommandSupport.h"
 #include "FigureHook.h"
 #include "ProgressPrinter.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -18,11 +19,6 @@
 namespace qkov::cli {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
 
 // NAME=FILE, or just FILE (the name is then the file's base name).
 TaskSpec parseTask(const QString &value, const QString &flag)

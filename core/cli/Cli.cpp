@@ -2,6 +2,7 @@
 
 #include "../Error.h"
 #include "Command.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -11,11 +12,6 @@
 namespace qkov::cli {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
 
 void printGeneralHelp(QTextStream &out)
 {

@@ -2,19 +2,13 @@
 
 #include "../Error.h"
 #include "../tokenizer/Tokenizer.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
 namespace qkov::cli {
-
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
-} // namespace
 
 std::unique_ptr<Tokenizer> openTokenizer(const QString &model, const QString &llama2cTokenizer)
 {

@@ -5,6 +5,7 @@
 #include "../jobs/JobContext.h"
 #include "Command.h"
 #include "ProgressPrinter.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -18,11 +19,6 @@
 namespace qkov::cli {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
 
 // Ctrl-C cancels the training cleanly (the temporary folder is removed); a
 // second Ctrl-C ends the process at once (SA_RESETHAND).

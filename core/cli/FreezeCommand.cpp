@@ -11,6 +11,7 @@
 #include "Command.h"
 #include "CommandSupport.h"
 #include "ProgressPrinter.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -20,11 +21,6 @@
 namespace qkov::cli {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
 
 int positiveInt(const QString &flag, const QString &value)
 {

@@ -1,6 +1,7 @@
 // qkov inspect MODEL [--json]: the detected attention structure.
 #include "../model/ModelLoader.h"
 #include "Command.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -8,11 +9,6 @@
 namespace qkov::cli {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
 
 QString describeSlice(const BlockSlice &s)
 {

@@ -8,6 +8,7 @@
 #include "../pipeline/ModelTokenizer.h"
 #include "Command.h"
 #include "CommandSupport.h"
+#include "Translate.h"
 
 #include <ATen/ATen.h>
 
@@ -19,11 +20,6 @@
 namespace qkov::cli {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
 
 std::vector<int64_t> parseTokens(const QString &text)
 {

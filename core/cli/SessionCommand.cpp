@@ -3,21 +3,13 @@
 #include "../session/SessionFile.h"
 #include "../session/SessionSummary.h"
 #include "Command.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
 
 namespace qkov::cli {
-
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
-
-} // namespace
 
 Command sessionCommand()
 {

@@ -3,6 +3,7 @@
 #include "../tokenizer/Tokenizer.h"
 #include "Command.h"
 #include "CommandSupport.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -13,11 +14,6 @@
 namespace qkov::cli {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::cli", text);
-}
 
 QJsonObject encodeJson(const Tokenizer &tokenizer, const QString &text, bool special)
 {

@@ -9,6 +9,7 @@
 #include "jobs/JobContext.h"
 #include "model/ModelLoader.h"
 #include "tokenizer/Tokenizer.h"
+#include "Translate.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -20,15 +21,6 @@
 #include <QSet>
 
 namespace qkov::demo {
-
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::demo", text);
-}
-
-} // namespace
 
 const QString &taskAName()
 {

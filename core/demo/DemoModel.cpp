@@ -5,6 +5,7 @@
 
 #include "DemoBuild.h"
 #include "Error.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -22,11 +23,6 @@
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::demo", text);
-}
 
 const char *const kFiles[] = {"config.json", "model.safetensors", "tokenizer.json",
                               "tokenizer_config.json", "task_a.txt", "task_b.txt"};

@@ -3,6 +3,7 @@
 #include "DemoTasks.h"
 #include "jobs/JobContext.h"
 #include "tokenizer/Tokenizer.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QSet>
@@ -13,11 +14,6 @@
 namespace qkov::demo {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::demo", text);
-}
 
 // Adam (Kingma & Ba) with bias correction, updating the tensors in place.
 class Adam

@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "FreezeReference.h"
 #include "engine/TransformerModel.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 
@@ -12,12 +13,7 @@ namespace qkov {
 
 namespace {
 
-const QString kWhere = QStringLiteral("--freeze");
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::FreezeInterventions", text);
-}
+const QString kFreezeFlag = QStringLiteral("--freeze");
 
 // SplitMix64: decorrelates seeds derived from (seed, layer, head, point, sample).
 uint64_t mix(uint64_t x)
@@ -97,16 +93,16 @@ InterventionTable freezeInterventions(const FreezeSet &set, const TransformerMod
     for (const FreezeEntry &e : set.entries) {
         if (e.method != FreezeMethod::Zero) {
             if (!reference)
-                throw Error(kWhere, tr("'%1' needs reference activations: choose a reference dataset.").arg(e.spec()));
+                throw Error(kFreezeFlag, tr("'%1' needs reference activations: choose a reference dataset.").arg(e.spec()));
             if (reference->numLayers() != model.numLayers() || reference->numHeads() != model.numHeads()
                 || reference->headDim() != model.headDim())
-                throw Error(kWhere, tr("the reference activations were computed for another model."));
+                throw Error(kFreezeFlag, tr("the reference activations were computed for another model."));
         }
         if (e.method == FreezeMethod::Resample) {
             if (batch.length <= 0 || batch.size <= 0)
-                throw Error(kWhere, tr("'%1' needs the batch shape to resample.").arg(e.spec()));
+                throw Error(kFreezeFlag, tr("'%1' needs the batch shape to resample.").arg(e.spec()));
             if (reference->poolLengths().empty())
-                throw Error(kWhere, tr("'%1': the reference keeps no samples to resample from.").arg(e.spec()));
+                throw Error(kFreezeFlag, tr("'%1': the reference keeps no samples to resample from.").arg(e.spec()));
         }
         for (AttentionPoint p : pointsOf(e.circuit)) {
             HeadIntervention iv;

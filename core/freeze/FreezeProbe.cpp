@@ -4,6 +4,7 @@
 #include "engine/TransformerModel.h"
 #include "jobs/JobContext.h"
 #include "tokenizer/Tokenizer.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 
@@ -12,11 +13,6 @@
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::FreezeProbe", text);
-}
 
 // Baseline patterns are kept between probes up to this many entries
 // (256 MB in float32); beyond it each probe recomputes them batch by batch.

@@ -5,6 +5,7 @@
 #include "data/TaskDataset.h"
 #include "engine/TransformerModel.h"
 #include "jobs/JobContext.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -16,13 +17,8 @@ namespace qkov {
 
 namespace {
 
-const QString kWhere = QStringLiteral("reference");
+const QString kReferenceWhere = QStringLiteral("reference");
 constexpr AttentionPoint kPoints[3] = {AttentionPoint::Q, AttentionPoint::K, AttentionPoint::V};
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::FreezeReference", text);
-}
 
 // Running sums of one point over every real position of the reference set.
 struct PointSums
@@ -39,11 +35,11 @@ std::shared_ptr<const FreezeReference> FreezeReference::compute(const Transforme
                                                                 JobContext *job)
 {
     if (sequences.empty())
-        throw Error(kWhere, tr("the reference set has no sample."));
+        throw Error(kReferenceWhere, tr("the reference set has no sample."));
     int64_t maxLength = 0;
     for (size_t i = 0; i < sequences.size(); ++i) {
         if (sequences[i].empty())
-            throw Error(kWhere, tr("reference sample %1 has no token.").arg(i));
+            throw Error(kReferenceWhere, tr("reference sample %1 has no token.").arg(i));
         maxLength = std::max<int64_t>(maxLength, int64_t(sequences[i].size()));
     }
     const int layers = model.numLayers(), heads = model.numHeads(), d = model.headDim();
@@ -124,7 +120,7 @@ const FreezeReference::PointData &FreezeReference::point(int layer, AttentionPoi
 {
     const int index = p == AttentionPoint::Q ? 0 : p == AttentionPoint::K ? 1 : p == AttentionPoint::V ? 2 : -1;
     if (layer < 0 || layer >= numLayers() || index < 0)
-        throw Error(kWhere, tr("the reference has no %1 vectors of layer %2.").arg(attentionPointName(p)).arg(layer));
+        throw Error(kReferenceWhere, tr("the reference has no %1 vectors of layer %2.").arg(attentionPointName(p)).arg(layer));
     return m_layers[size_t(layer)][size_t(index)];
 }
 
@@ -132,7 +128,7 @@ HeadStatistics FreezeReference::statistics(int layer, AttentionPoint p, int head
 {
     const PointData &data = point(layer, p);
     if (head < 0 || head >= m_heads)
-        throw Error(kWhere, tr("the reference has no head %1.").arg(head));
+        throw Error(kReferenceWhere, tr("the reference has no head %1.").arg(head));
     HeadStatistics s;
     s.positionMean = data.positionMean[head];
     s.overallMean = data.overallMean[head];

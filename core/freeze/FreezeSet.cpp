@@ -1,6 +1,7 @@
 #include "FreezeSet.h"
 
 #include "Error.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>
@@ -11,11 +12,6 @@ namespace qkov {
 namespace {
 
 const QString kWhere = QStringLiteral("--freeze");
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::FreezeSet", text);
-}
 
 bool overlaps(const FreezeEntry &a, const FreezeEntry &b)
 {

@@ -64,7 +64,6 @@ QString shapeText(const QJsonArray &shape)
     return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
-QString quoted(const QString &name) { return QLatin1Char('\'') + name + QLatin1Char('\''); }
 
 TensorInfo parseEntry(const QString &name, const QJsonValue &value, uint64_t dataSize,
                       const QString &path, const SafeTensorsLimits &limits)

@@ -24,7 +24,6 @@ int64_t product(const std::vector<int64_t> &shape)
     return n;
 }
 
-QString quoted(const QString &name) { return QLatin1Char('\'') + name + QLatin1Char('\''); }
 
 template <typename T>
 void convert(const uchar *bytes, int64_t n, float *out)

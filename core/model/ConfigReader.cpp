@@ -1,6 +1,7 @@
 #include "ConfigReader.h"
 
 #include "../Error.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -11,11 +12,6 @@
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::ModelConfig", text);
-}
 
 // Long values (a whole nested object) would drown the message.
 constexpr int kMaxDescribedChars = 60;

@@ -1,6 +1,8 @@
 #include "Llama2cCheckpoint.h"
 
 #include "../Error.h"
+#include "ModelLimits.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -15,11 +17,6 @@ namespace qkov {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::Llama2cCheckpoint", text);
-}
-
 constexpr uint32_t kMagic = 0x616b3432; // "ak42", written as a little-endian uint32
 constexpr int64_t kLegacyHeaderBytes = 7 * 4;
 constexpr int64_t kVersionedHeaderBytes = 256;
@@ -28,9 +25,7 @@ constexpr int64_t kVersionedHeaderBytes = 256;
 // hidden 28672, 80 layers, 64 heads, vocab 32000, seq 4096).
 constexpr int kMaxDim = 1 << 16;
 constexpr int kMaxHiddenDim = 1 << 18;
-constexpr int kMaxLayers = 10000;
-constexpr int kMaxHeads = 4096;
-constexpr int kMaxVocab = 1 << 24;
+using namespace modelLimits;
 constexpr int kMaxSeqLen = 1 << 24;
 
 int32_t readInt32(const QByteArray &bytes, int offset)

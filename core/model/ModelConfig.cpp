@@ -3,6 +3,8 @@
 #include "../Error.h"
 #include "ConfigReader.h"
 #include "ModelConfigFamilies.h"
+#include "ModelLimits.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -15,18 +17,11 @@ namespace qkov {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::ModelConfig", text);
-}
-
 // Bounds past which a value is a corrupt or hostile file, not a model.
-constexpr int kMaxLayers = 10000;
-constexpr int kMaxHeads = 4096;
+using namespace modelLimits;
 constexpr int kMaxHidden = 1 << 20;
 constexpr int kMaxHeadDim = 1 << 16;
 constexpr int kMaxIntermediate = 1 << 24;
-constexpr int kMaxVocab = 1 << 24;
 constexpr int kMaxPositions = 1 << 30;
 // config.json files are a few kilobytes; anything this big is not one.
 constexpr qint64 kMaxConfigBytes = 16ll << 20;

@@ -1,15 +1,11 @@
 #include "ModelConfigFamilies.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::ModelConfig", text);
-}
 
 QStringList keys(std::initializer_list<const char *> names)
 {

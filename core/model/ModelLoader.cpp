@@ -3,6 +3,7 @@
 #include "../Error.h"
 #include "../structure/ArchitectureFamily.h"
 #include "Llama2cCheckpoint.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -11,11 +12,6 @@
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::ModelLoader", text);
-}
 
 int64_t countParameters(const TensorStore &store)
 {

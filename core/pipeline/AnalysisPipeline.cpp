@@ -16,6 +16,7 @@
 #include "jobs/JobContext.h"
 #include "session/InputFingerprints.h"
 #include "tokenizer/Tokenizer.h"
+#include "Translate.h"
 
 #include <ATen/ATen.h>
 
@@ -28,12 +29,6 @@ namespace qkov {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::AnalysisPipeline", text);
-}
-
-const char *const blockNames[4] = {"Q", "K", "V", "O"};
 
 FisherSettings fisherSettingsOf(const AnalysisSettings &s)
 {
@@ -265,7 +260,7 @@ AnalysisResult runAnalysis(const LoadedModel &loaded, const AnalysisRequest &req
     const size_t cells = size_t(layers) * size_t(heads);
     for (int b = 0; b < 4; ++b) {
         BlockResult &block = result.blocks[size_t(b)];
-        block.block = QLatin1String(blockNames[b]);
+        block.block = AnalysisResult::blockName(b);
         block.scores = toVector<float>(scores[size_t(b)]);
         block.heatmap = toVector<float>(scoreHeatmap(scores[size_t(b)]));
         if (!stats.empty()) {
@@ -288,7 +283,7 @@ AnalysisResult runAnalysis(const LoadedModel &loaded, const AnalysisRequest &req
                                    .arg(block.block).arg(100.0 * block.ridgeDominatedShare, 0, 'f', 0);
     }
     for (const Conflict &c : top)
-        result.topConflicts.push_back({QLatin1String(blockNames[c.block]), int(c.layer), int(c.head), int(c.sampleA),
+        result.topConflicts.push_back({AnalysisResult::blockName(c.block), int(c.layer), int(c.head), int(c.sampleA),
                                        int(c.sampleB), c.score});
 
     result.modelPath = QFileInfo(loaded.path).absoluteFilePath();

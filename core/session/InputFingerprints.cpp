@@ -3,6 +3,7 @@
 #include "AnalysisResult.h"
 #include "Error.h"
 #include "io/TensorStore.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -15,11 +16,6 @@ namespace {
 
 constexpr qint64 kChunkBytes = 1 << 20;
 constexpr quint64 kMaxHeaderBytes = 100ull << 20; // as SafeTensorsLimits
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::session", text);
-}
 
 QFile &openForReading(QFile &file)
 {

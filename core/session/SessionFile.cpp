@@ -4,6 +4,7 @@
 #include "SessionJson.h"
 #include "io/SafeTensors.h"
 #include "io/TensorStore.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -18,11 +19,6 @@ namespace {
 
 const QString kSessionKey = QStringLiteral("qkov.session");
 const QString kVersionKey = QStringLiteral("qkov.version");
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::session", text);
-}
 
 QString shapeText(const std::vector<int64_t> &shape)
 {

@@ -1,6 +1,7 @@
 #include "SessionJson.h"
 
 #include "Error.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -16,11 +17,6 @@ namespace qkov {
 namespace {
 
 constexpr int kMaxDimension = 1'000'000; // layers, heads: far beyond any real model
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::session", text);
-}
 
 QJsonArray toArray(const QStringList &list)
 {

@@ -1,6 +1,7 @@
 #include "SessionSummary.h"
 
 #include "AnalysisResult.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -13,11 +14,6 @@
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::session", text);
-}
 
 // [L, H] row-major values as a list of L lists of H values.
 template <typename T, typename Convert>

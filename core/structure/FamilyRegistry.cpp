@@ -4,17 +4,13 @@
 #include "GenericDetector.h"
 #include "StructureBuilder.h"
 #include "families/Families.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::FamilyRegistry", text);
-}
 
 // Class names such as "LlamaForCausalLM" match the stem "Llama" when the stem
 // is followed by an upper-case letter, so "Phi3ForCausalLM" is not "Phi".

@@ -1,6 +1,7 @@
 #include "GenericDetector.h"
 
 #include "StructureBuilder.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 #include <QMap>
@@ -11,11 +12,6 @@
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::GenericDetector", text);
-}
 
 const QSet<QString> &layerContainers()
 {

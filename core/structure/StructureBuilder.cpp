@@ -1,4 +1,5 @@
 #include "StructureBuilder.h"
+#include "Translate.h"
 
 #include <QCoreApplication>
 
@@ -7,11 +8,6 @@
 namespace qkov {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qkov::StructureBuilder", text);
-}
 
 QString geometryText(const HeadDims &d)
 {

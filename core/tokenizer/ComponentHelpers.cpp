@@ -134,4 +134,10 @@ int parseByteToken(const QString &token)
     return ok ? value : -1;
 }
 
+bool boolField(const QJsonObject &o, const char *key, bool fallback)
+{
+    const QJsonValue v = o.value(QLatin1String(key));
+    return v.isBool() ? v.toBool() : fallback;
+}
+
 } // namespace qkov::tok

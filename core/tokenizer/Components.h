@@ -83,6 +83,9 @@ struct Vocabulary
 Vocabulary parseVocabularyMap(const QJsonValue &json, const char *what, const QString &file);
 
 // Shared helpers for the component parsers.
+// o[key] when it is a boolean, else `fallback`.
+bool boolField(const QJsonObject &o, const char *key, bool fallback);
+
 QString componentType(const QJsonValue &json, const char *what, const QString &file);
 [[noreturn]] void throwUnknownType(const char *what, const QString &type, const QString &file);
 [[noreturn]] void throwBadField(const char *what, const char *field, const QString &file);

@@ -237,12 +237,6 @@ public:
     }
 };
 
-bool boolField(const QJsonObject &o, const char *key, bool fallback)
-{
-    const QJsonValue v = o.value(QLatin1String(key));
-    return v.isBool() ? v.toBool() : fallback;
-}
-
 } // namespace
 
 std::unique_ptr<PreTokenizer> makePreTokenizer(const QJsonValue &json, const QString &file)
