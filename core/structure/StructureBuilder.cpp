@@ -304,4 +304,18 @@ ModelStructure assembleStructure(const QString &architecture, std::vector<Attent
     return s;
 }
 
+ModelStructure detectSelfAttnLayout(const ModelConfig &config, const TensorIndex &tensors, const QString &familyId,
+                                    const QStringList &prefixes, const QString &outName, const HeadDims &d)
+{
+    const StructureBuilder b(tensors, config.sourcePath);
+    const QString prefix = b.resolvePrefix(prefixes, QStringLiteral("layers.0.self_attn.q_proj.weight"));
+    auto layers = b.eachLayer(prefix + QStringLiteral("layers."), config.numLayers, [&](int i, const QString &path) {
+        const QString attn = path + QStringLiteral(".self_attn");
+        return b.splitLinear(
+            i, attn, projectionNames(attn, QStringLiteral("q_proj"), QStringLiteral("k_proj"), QStringLiteral("v_proj"), outName),
+            d);
+    });
+    return assembleStructure(architectureName(config, familyId), std::move(layers), d);
+}
+
 } // namespace qkov

@@ -121,4 +121,10 @@ QString architectureName(const ModelConfig &config, const QString &fallback);
 ModelStructure assembleStructure(const QString &architecture, std::vector<AttentionLayer> layers,
                                  const HeadDims &d);
 
+// The layout most decoder families share: split Linear projections
+// <prefix>layers.N.self_attn.{q_proj,k_proj,v_proj,<outName>}, with <prefix>
+// the first of `prefixes` the checkpoint uses.
+ModelStructure detectSelfAttnLayout(const ModelConfig &config, const TensorIndex &tensors, const QString &familyId,
+                                    const QStringList &prefixes, const QString &outName, const HeadDims &d);
+
 } // namespace qkov

@@ -22,20 +22,10 @@ public:
 
     ModelStructure detect(const ModelConfig &config, const TensorIndex &tensors) const override
     {
-        const StructureBuilder b(tensors, config.sourcePath);
         const int headDim = jsonInt(config.raw, {"head_dim"}, config.headDim);
         const HeadDims d = HeadDims::make(config.numHeads, config.numKvHeads, config.hiddenSize, headDim);
-        const QString prefix = b.resolvePrefix({QStringLiteral("model."), QStringLiteral("model.language_model."), QString()},
-                                               QStringLiteral("layers.0.self_attn.q_proj.weight"));
-        auto layers = b.eachLayer(prefix + QStringLiteral("layers."), config.numLayers,
-                                  [&](int i, const QString &path) {
-                                      const QString attn = path + QStringLiteral(".self_attn");
-                                      return b.splitLinear(i, attn,
-                                                           projectionNames(attn, QStringLiteral("q_proj"), QStringLiteral("k_proj"),
-                                                                           QStringLiteral("v_proj"), QStringLiteral("o_proj")),
-                                                           d);
-                                  });
-        return assembleStructure(architectureName(config, id()), std::move(layers), d);
+        return detectSelfAttnLayout(config, tensors, id(), {QStringLiteral("model."), QStringLiteral("model.language_model."), QString()},
+                                    QStringLiteral("o_proj"), d);
     }
 };
 

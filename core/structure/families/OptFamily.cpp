@@ -15,19 +15,9 @@ public:
 
     ModelStructure detect(const ModelConfig &config, const TensorIndex &tensors) const override
     {
-        const StructureBuilder b(tensors, config.sourcePath);
         const HeadDims d = HeadDims::make(config.numHeads, config.numHeads, config.hiddenSize);
-        const QString prefix = b.resolvePrefix({QStringLiteral("model.decoder."), QStringLiteral("decoder.")},
-                                               QStringLiteral("layers.0.self_attn.q_proj.weight"));
-        auto layers = b.eachLayer(prefix + QStringLiteral("layers."), config.numLayers,
-                                  [&](int i, const QString &path) {
-                                      const QString attn = path + QStringLiteral(".self_attn");
-                                      return b.splitLinear(i, attn,
-                                                           projectionNames(attn, QStringLiteral("q_proj"), QStringLiteral("k_proj"),
-                                                                           QStringLiteral("v_proj"), QStringLiteral("out_proj")),
-                                                           d);
-                                  });
-        return assembleStructure(architectureName(config, id()), std::move(layers), d);
+        return detectSelfAttnLayout(config, tensors, id(), {QStringLiteral("model.decoder."), QStringLiteral("decoder.")},
+                                    QStringLiteral("out_proj"), d);
     }
 };
 

@@ -16,19 +16,9 @@ public:
 
     ModelStructure detect(const ModelConfig &config, const TensorIndex &tensors) const override
     {
-        const StructureBuilder b(tensors, config.sourcePath);
         const HeadDims d = HeadDims::fromConfig(config);
-        const QString prefix = b.resolvePrefix({QStringLiteral("model."), QString()},
-                                               QStringLiteral("layers.0.self_attn.q_proj.weight"));
-        auto layers = b.eachLayer(prefix + QStringLiteral("layers."), config.numLayers,
-                                  [&](int i, const QString &path) {
-                                      const QString attn = path + QStringLiteral(".self_attn");
-                                      return b.splitLinear(i, attn,
-                                                           projectionNames(attn, QStringLiteral("q_proj"), QStringLiteral("k_proj"),
-                                                                           QStringLiteral("v_proj"), QStringLiteral("dense")),
-                                                           d);
-                                  });
-        return assembleStructure(architectureName(config, id()), std::move(layers), d);
+        return detectSelfAttnLayout(config, tensors, id(), {QStringLiteral("model."), QString()},
+                                    QStringLiteral("dense"), d);
     }
 };
 
