@@ -7,15 +7,14 @@
 //  2. per-sample gradients, batched (one forward, one backward, one bmm per
 //     projection), handed to a sink that keeps nothing,
 //  3. the collection (collectGradients: the same plus a gradient store created
-//     for the run and every gradient in it), in RAM and all spilled to disk,
+//     for the run and every gradient in it), in RAM and all spilled to disk;
+//     in RAM twice: as a re-run (the store's memory is the last store's) and
+//     as a first run (fresh memory, given 3 s to go back to the host),
 //  4. one backward per sample (batched forward, then l_i.backward() for each
-//     i with the graph retained: what a naive implementation does);
-//  5. the machine's first touch of memory: a collection writes about 1 GB of
-//     gradients per batch into memory it did not hold before. On a VM whose
-//     balloon reports free memory to the host (virtio free page reporting),
-//     memory freed a few seconds ago comes back slowly; the bench measures
-//     that rate and times the in-RAM collection a second time right after
-//     touching (and freeing) enough memory for its store ("warm pages").
+//     i with the graph retained: what a naive implementation does),
+//  5. the machine's first touch of memory: on a VM whose balloon reports free
+//     memory to the host (virtio free page reporting), memory freed a few
+//     seconds ago comes back slowly; the bench measures that rate;
 // then cancels of that collection at random moments and their latency.
 // Timings interleave the variants (best of --repeats rounds), so that load
 // from other processes drifts over all of them alike.
@@ -26,6 +25,7 @@
 #include "TinyLlama.h"
 #include "analysis/GradientCollector.h"
 #include "analysis/GradientStore.h"
+#include "analysis/StoreMemory.h"
 #include "analysis/PerSampleGradients.h"
 #include "data/TaskDataset.h"
 #include "engine/ComputeSettings.h"
@@ -208,54 +208,8 @@ int main(int argc, char **argv)
     qint64 storeBytes = 0;
     for (const QString &w : weights)
         storeBytes += qint64(model.parameter(w).nbytes()) * (kBatch + 1);
-    // Before a variant: touching its store's size (and a batch's working set)
-    // of memory and freeing it gives the run pages the host still backs.
-    const size_t warmBytes = size_t(storeBytes) + (size_t(1) << 30);
-    std::vector<std::pair<const char *, std::function<void()>>> variants = {
-        {"plain", [&] {
-             model.setAttentionRequiresGrad(true);
-             const at::Tensor logits = model.forward(tokens, mask);
-             causalLmLossPerSample(logits, tokens, mask).sum().backward();
-             clearGrads();
-             model.setAttentionRequiresGrad(false);
-         }},
-        {"per-sample", [&] { forEachPerSampleGradient(model, tokens, mask, {}, [](const PerSampleGradient &) {}); }},
-        {"in RAM", [&] { GradientCollection c = collectGradients(model, batchTask, one, inRam); }},
-        {"spilled", [&] { GradientCollection c = collectGradients(model, batchTask, one, spilled); }},
-        {"in RAM warm", [&] { GradientCollection c = collectGradients(model, batchTask, one, inRam); }},
-        {"store alone", [&] {
-             // The part of "in RAM" that is not compute: a store of the same
-             // entries, every row prefaulted (first touch of fresh memory).
-             std::vector<GradientEntrySpec> specs;
-             for (const QString &task : {QStringLiteral("a"), QStringLiteral("b")})
-                 for (const QString &w : weights)
-                     specs.push_back({task, w, model.parameter(w).sizes().vec(), task == "a" ? kBatch : 1});
-             GradientStore store(specs, {});
-             for (const GradientEntrySpec &e : specs)
-                 store.writableRows(e.task, e.tensor, 0, e.rows, at::kFloat);
-         }},
-    };
-    const auto timed = [&](size_t v) {
-        if (variants[v].first == std::string("in RAM warm"))
-            touchFreshMemory(warmBytes);
-        return bestSeconds(1, variants[v].second);
-    };
-    if (!only.isEmpty()) {
-        for (int r = 0; r < repeats; ++r)
-            for (size_t v = 0; v < variants.size(); ++v)
-                if (only.split(',').contains(QLatin1String(variants[v].first)))
-                    std::printf("%s: %.3f s\n", variants[v].first, timed(v));
-        return 0;
-    }
-    std::vector<double> best(variants.size(), 1e300);
-    for (int r = 0; r < repeats; ++r)
-        for (size_t v = 0; v < variants.size(); ++v)
-            best[v] = std::min(best[v], timed(v));
-    const double plain = best[0], perSample = best[1], collection = best[2], collectionSpilled = best[3],
-                 collectionWarm = best[4];
-
-    model.setAttentionRequiresGrad(true);
-    const double naive = bestSeconds(1, [&] {
+    auto naiveRun = [&] {
+        model.setAttentionRequiresGrad(true);
         const at::Tensor logits = model.forward(tokens, mask);
         const at::Tensor losses = causalLmLossPerSample(logits, tokens, mask);
         for (int i = 0; i < kBatch; ++i) {
@@ -264,27 +218,72 @@ int main(int argc, char **argv)
                 (void)model.parameter(w).grad().clone(); // this sample's gradient
             clearGrads();
         }
-    });
-    model.setAttentionRequiresGrad(false);
+        model.setAttentionRequiresGrad(false);
+    };
+    struct Variant
+    {
+        const char *name;
+        std::function<void()> run;
+        std::function<void()> before; // not timed
+    };
+    const std::vector<Variant> variants = {
+        {"plain", [&] {
+             model.setAttentionRequiresGrad(true);
+             const at::Tensor logits = model.forward(tokens, mask);
+             causalLmLossPerSample(logits, tokens, mask).sum().backward();
+             clearGrads();
+             model.setAttentionRequiresGrad(false);
+         }, {}},
+        {"per-sample", [&] { forEachPerSampleGradient(model, tokens, mask, {}, [](const PerSampleGradient &) {}); }, {}},
+        // A re-run: the store's memory is the previous store's (storeMemory's cache).
+        {"in RAM", [&] { GradientCollection c = collectGradients(model, batchTask, one, inRam); }, {}},
+        {"spilled", [&] { GradientCollection c = collectGradients(model, batchTask, one, spilled); }, {}},
+        // A first run: fresh memory, given 3 s to go back to the host (Linux
+        // reports free 2 MB blocks after 2 s) as in a new session.
+        {"in RAM fresh", [&] { GradientCollection c = collectGradients(model, batchTask, one, inRam); },
+         [] {
+             storeMemory::release();
+             std::this_thread::sleep_for(std::chrono::seconds(3));
+         }},
+        {"one backward per sample", naiveRun, {}},
+    };
+    const auto timed = [&](const Variant &v) {
+        if (v.before)
+            v.before();
+        return bestSeconds(1, v.run);
+    };
+    if (!only.isEmpty()) {
+        for (int r = 0; r < repeats; ++r)
+            for (const Variant &v : variants)
+                if (only.split(',').contains(QLatin1String(v.name)))
+                    std::printf("%s: %.3f s\n", v.name, timed(v));
+        return 0;
+    }
+    std::vector<double> best(variants.size(), 1e300);
+    for (int r = 0; r < repeats; ++r)
+        for (size_t v = 0; v < variants.size(); ++v)
+            best[v] = std::min(best[v], timed(variants[v]));
+    const double plain = best[0], perSample = best[1], collection = best[2], collectionSpilled = best[3],
+                 collectionFresh = best[4], naive = best[5];
 
-    std::printf("batch %d x %d tokens (best of %d interleaved rounds; 1 round for one backward per sample):\n",
-                kBatch, kLength, repeats);
+    std::printf("batch %d x %d tokens (best of %d interleaved rounds):\n", kBatch, kLength, repeats);
     std::printf("  plain batched forward+backward          %8.3f s\n", plain);
     std::printf("  per-sample gradients, batched            %8.3f s  = %.2fx plain (kept nowhere)\n", perSample,
                 perSample / plain);
-    std::printf("  collection, gradient store in RAM        %8.3f s  = %.2fx plain (fresh store, every gradient in it)\n",
-                collection, collection / plain);
+    std::printf("  collection, gradient store in RAM        %8.3f s  = %.2fx plain (every gradient in a store of %.0f MiB; "
+                "its memory the last store's)\n",
+                collection, collection / plain, storeBytes / mib);
     std::printf("  collection, gradient store spilled       %8.3f s  = %.2fx plain (every gradient written to disk)\n",
                 collectionSpilled, collectionSpilled / plain);
-    std::printf("    creating and prefaulting such an in-RAM store alone   %.3f s (%.0f MiB)\n", best[5], storeBytes / mib);
-    std::printf("  collection in RAM, on warm pages         %8.3f s  = %.2fx plain (right after touching and freeing %.0f MiB)\n",
-                collectionWarm, collectionWarm / plain, warmBytes / mib);
+    std::printf("  collection in RAM, fresh memory          %8.3f s  = %.2fx plain (a first run: no store memory cached)\n",
+                collectionFresh, collectionFresh / plain);
     std::printf("  one backward per sample                  %8.3f s  = %.2fx plain\n", naive, naive / plain);
-    std::printf("  collection in RAM is %.1fx (on warm pages %.1fx) faster than one backward per sample\n",
-                naive / collection, naive / collectionWarm);
+    std::printf("  collection in RAM is %.1fx (on fresh memory %.1fx), the per-sample gradients %.1fx faster than one "
+                "backward per sample\n",
+                naive / collection, naive / collectionFresh, naive / perSample);
     // The rate at which this machine hands out memory the process did not
-    // hold: "cold" after the pages had 3 s to be given back to the host
-    // (Linux reports free 2 MB blocks after 2 s), "warm" right after.
+    // hold: "cold" after the pages had 3 s to be given back to the host,
+    // "warm" right after they were freed.
     std::this_thread::sleep_for(std::chrono::seconds(3));
     const double cold = touchFreshMemory(size_t(1) << 30), warm = touchFreshMemory(size_t(1) << 30);
     std::printf("first touch of 1 GiB of fresh memory: %.2f s cold (%.1f GB/s), %.2f s warm (%.1f GB/s); "

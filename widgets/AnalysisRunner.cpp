@@ -10,6 +10,7 @@ namespace qkov {
 
 namespace {
 const QString kAnalysisKind = QStringLiteral("analysis");
+constexpr int kMemoryReleaseDelayMs = 60 * 1000;
 }
 
 AnalysisRunner::AnalysisRunner(WorkbenchDocument *document, QObject *parent)
@@ -17,6 +18,15 @@ AnalysisRunner::AnalysisRunner(WorkbenchDocument *document, QObject *parent)
 {
     connect(m_document->jobs(), &JobRunner::jobFinished, this,
             [this](quint64 id, JobOutcome outcome, const QString &) { onJobFinished(id, int(outcome)); });
+    m_releaseTimer.setSingleShot(true);
+    m_releaseTimer.setInterval(kMemoryReleaseDelayMs);
+    connect(&m_releaseTimer, &QTimer::timeout, this, [this] {
+        if (isRunning())
+            return;
+        // Unmapping is quick (the store's memory is in 2 MB pages).
+        releaseAnalysisMemory();
+        Q_EMIT analysisMemoryReleased();
+    });
 }
 
 AnalysisRequest AnalysisRunner::requestFor(const WorkbenchDocument &document)
@@ -58,6 +68,7 @@ quint64 AnalysisRunner::start()
     const QString title = tr("Analysis: %1 vs %2 (%3)")
                               .arg(request.taskA.name, request.taskB.name, QFileInfo(model->path).fileName());
     const bool wasRunning = isRunning();
+    m_releaseTimer.stop();
     // The model is shared, not copied: the job keeps it alive even if the user opens another one.
     m_job = m_document->jobs()->start<AnalysisResult>(
         kAnalysisKind, title,
@@ -86,6 +97,7 @@ void AnalysisRunner::onJobFinished(quint64 id, int outcome)
     if (id != m_job)
         return; // an older run that a newer one superseded
     m_job = 0;
+    m_releaseTimer.start();
     if (JobOutcome(outcome) == JobOutcome::Cancelled)
         Q_EMIT cancelled();
     Q_EMIT runningChanged(false);

@@ -6,6 +6,7 @@
 #include "pipeline/AnalysisPipeline.h"
 
 #include <QObject>
+#include <QTimer>
 
 namespace qkov {
 
@@ -24,6 +25,11 @@ public:
     bool isRunning() const { return m_job != 0; }
     quint64 currentJob() const { return m_job; }
 
+    // A finished or cancelled analysis's memory (releaseAnalysisMemory) is
+    // kept this long for a re-run, then given back (default one minute).
+    void setMemoryReleaseDelay(int milliseconds) { m_releaseTimer.setInterval(milliseconds); }
+    bool memoryReleasePending() const { return m_releaseTimer.isActive(); }
+
 public Q_SLOTS:
     // Starts (or restarts) the analysis; returns the job id, 0 when it could
     // not start (failed() says why).
@@ -37,12 +43,14 @@ Q_SIGNALS:
     void failed(const QString &message);
     void cancelled();
     void runningChanged(bool running);
+    void analysisMemoryReleased();
 
 private:
     void onJobFinished(quint64 id, int outcome);
 
     WorkbenchDocument *m_document;
     quint64 m_job = 0;
+    QTimer m_releaseTimer;
 };
 
 } // namespace qkov

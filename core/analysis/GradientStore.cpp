@@ -1,6 +1,7 @@
 #include "GradientStore.h"
 
 #include "Error.h"
+#include "StoreMemory.h"
 
 #include <QDir>
 #include <QStandardPaths>
@@ -33,29 +34,6 @@ std::vector<int64_t> shapeWithRows(int64_t rows, const std::vector<int64_t> &sha
     return full;
 }
 
-constexpr size_t kHugePage = size_t(2) << 20;
-
-// Resident entries of a huge-page size get anonymous memory of their own,
-// aligned to huge pages and advised to use them: prefaulting 2 MB pages is
-// several times faster than faulting 4 KB ones on first write. The tensor
-// owns the map (views handed out may outlive the store).
-at::Tensor residentTensor(const std::vector<int64_t> &shape, at::ScalarType dtype, qint64 bytes)
-{
-    const auto options = at::TensorOptions().dtype(dtype);
-    if (size_t(bytes) < kHugePage)
-        return at::empty(shape, options);
-    const size_t length = size_t(bytes) + kHugePage;
-    void *map = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (map == MAP_FAILED)
-        throw Error(QStringLiteral("memory budget"), QStringLiteral("cannot reserve %1 for gradients in memory (%2); lower the budget.")
-                                                      .arg(gib(bytes), QString::fromLocal8Bit(std::strerror(errno))));
-    const auto start = (reinterpret_cast<uintptr_t>(map) + kHugePage - 1) & ~uintptr_t(kHugePage - 1);
-    // Advice only. The tail past the last whole huge page keeps small pages, so
-    // that faulting it in never takes memory beyond the entry's own bytes.
-    ::madvise(reinterpret_cast<void *>(start), size_t(bytes) & ~(kHugePage - 1), MADV_HUGEPAGE);
-    return at::from_blob(reinterpret_cast<void *>(start), shape, [map, length](void *) { ::munmap(map, length); }, options);
-}
-
 // Faults in the pages of [data, data+bytes) in one system call; without
 // MADV_POPULATE_WRITE (Linux < 5.14) the writes fault them in instead.
 void prefault(void *data, qint64 bytes)
@@ -82,6 +60,18 @@ GradientStore::GradientStore(const std::vector<GradientEntrySpec> &entries, cons
     : m_dtype(options.storage == GradientStorage::BFloat16 ? at::kBFloat16 : at::kFloat)
 {
     const qint64 elementBytes = qint64(at::elementSize(m_dtype));
+    auto entryBytes = [&](const GradientEntrySpec &spec) {
+        return qint64(spec.rows) * c10::multiply_integers(spec.shape) * elementBytes;
+    };
+    // First come, first in RAM: collection order is the order of `entries`.
+    std::vector<qint64> residentBytes;
+    qint64 planned = 0;
+    for (const GradientEntrySpec &spec : entries)
+        if (planned + entryBytes(spec) <= options.budgetBytes) {
+            planned += entryBytes(spec);
+            residentBytes.push_back(entryBytes(spec));
+        }
+    storeMemory::prepare(residentBytes);
     qint64 spillSize = 0;
     for (const GradientEntrySpec &spec : entries) {
         const QString key = keyOf(spec.task, spec.tensor);
@@ -93,9 +83,8 @@ GradientStore::GradientStore(const std::vector<GradientEntrySpec> &entries, cons
         for (int64_t d : spec.shape)
             e.rowElements *= d;
         const qint64 bytes = qint64(spec.rows) * e.rowElements * elementBytes;
-        // First come, first in RAM: collection order is the order of `entries`.
         if (m_residentBytes + bytes <= options.budgetBytes) {
-            e.resident = residentTensor(shapeWithRows(spec.rows, spec.shape), m_dtype, bytes);
+            e.resident = storeMemory::allocate(shapeWithRows(spec.rows, spec.shape), m_dtype, bytes);
             m_residentBytes += bytes;
         } else {
             e.fileOffset = spillSize;

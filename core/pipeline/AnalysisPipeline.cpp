@@ -8,6 +8,7 @@
 #include "analysis/GradientStore.h"
 #include "analysis/InterferenceScores.h"
 #include "analysis/Statistics.h"
+#include "analysis/StoreMemory.h"
 #include "data/TaskDataset.h"
 #include "engine/ComputeSettings.h"
 #include "engine/TransformerModel.h"
@@ -300,6 +301,11 @@ AnalysisResult runAnalysis(const LoadedModel &loaded, const AnalysisRequest &req
     result.settings.freeze = freeze.format();
     lap("summary");
     return result;
+}
+
+void releaseAnalysisMemory()
+{
+    storeMemory::release();
 }
 
 } // namespace qkov

@@ -31,4 +31,9 @@ AnalysisResult runAnalysis(const AnalysisRequest &request, JobContext *job = nul
 // The same on an already loaded model (the workbench keeps one open).
 AnalysisResult runAnalysis(const LoadedModel &model, const AnalysisRequest &request, JobContext *job = nullptr);
 
+// A finished analysis leaves its gradient store's memory to the next run
+// (a re-run of the same tasks writes into it instead of fresh memory:
+// analysis/StoreMemory.h). This gives it back to the system.
+void releaseAnalysisMemory();
+
 } // namespace qkov

@@ -1,6 +1,7 @@
 // The collection's write path: gradients formed straight into the store's
 // memory (writableRows) give the same bits as gradients written to the spill
-// file or converted, for every weight layout; the memory budget covers one
+// file or converted, for every weight layout, also in memory reused from an
+// earlier store; the memory budget covers one
 // batch's measured working set and the store together; and a cancel reaches a
 // collection within 200 ms even inside one long forward/backward batch.
 #include "Error.h"
@@ -8,6 +9,7 @@
 #include "RandomTask.h"
 #include "analysis/GradientCollector.h"
 #include "analysis/GradientStore.h"
+#include "analysis/StoreMemory.h"
 #include "data/TaskDataset.h"
 #include "engine/CpuMemoryMeter.h"
 #include "jobs/JobContext.h"
@@ -17,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <map>
 #include <thread>
 
 using namespace qkov;
@@ -47,6 +50,8 @@ class TestFisherCollection : public QObject
 
 private Q_SLOTS:
     void writableRowsAreTheStoresMemory();
+    void storeMemoryIsReusedAndReleased();
+    void reusedStoreMemoryGivesTheSameGradients();
     void inPlaceMatchesSpilledAndConverted_data();
     void inPlaceMatchesSpilledAndConverted();
     void cpuMemoryMeterCountsTensors();
@@ -83,6 +88,87 @@ void TestFisherCollection::writableRowsAreTheStoresMemory()
     const at::Tensor small = at::randn({6, 8});
     store.write("a", "spilled", 0, small);
     QVERIFY(store.read("a", "spilled").equal(small));
+}
+
+void TestFisherCollection::storeMemoryIsReusedAndReleased()
+{
+    storeMemory::release();
+    QCOMPARE(storeMemory::cachedBytes(), qint64(0));
+    const std::vector<GradientEntrySpec> specs{{"a", "big", {512, 1024}, 4}, {"a", "small", {8}, 4}};
+    const qint64 bigBytes = qint64(4) * 512 * 1024 * 4;
+    void *first = nullptr;
+    {
+        GradientStore store(specs, {});
+        at::Tensor rows = store.writableRows("a", "big", 0, 4, at::kFloat);
+        first = rows.data_ptr();
+        rows.fill_(7.0f);
+        QCOMPARE(storeMemory::cachedBytes(), qint64(0));
+    }
+    // The big entry's map (its bytes and the room to align it) is kept; the small one is malloc's.
+    const qint64 cached = storeMemory::cachedBytes();
+    QVERIFY2(cached > bigBytes && cached <= bigBytes + (qint64(2) << 20), qPrintable(QString::number(cached)));
+    {
+        GradientStore store(specs, {});
+        at::Tensor rows = store.writableRows("a", "big", 0, 4, at::kFloat);
+        QCOMPARE(rows.data_ptr(), first); // the same memory, taken from the cache
+        QCOMPARE(storeMemory::cachedBytes(), qint64(0));
+        const at::Tensor values = at::randn({4, 512, 1024});
+        store.write("a", "big", 0, values);
+        QVERIFY(store.read("a", "big").equal(values));
+    }
+    QCOMPARE(storeMemory::cachedBytes(), cached);
+    {
+        // Other shapes: the cached map is given back before this store allocates.
+        GradientStore store({{"a", "big", {256, 1024}, 4}}, {});
+        QCOMPARE(storeMemory::cachedBytes(), qint64(0));
+    }
+    // Never more than the last store held.
+    QVERIFY(storeMemory::cachedBytes() > 0 && storeMemory::cachedBytes() < cached);
+    storeMemory::release();
+    QCOMPARE(storeMemory::cachedBytes(), qint64(0));
+    {
+        // A store entirely spilled caches nothing.
+        QTemporaryDir dir;
+        GradientStoreOptions options;
+        options.budgetBytes = 0;
+        options.spillDirectory = dir.path();
+        GradientStore store(specs, options);
+    }
+    QCOMPARE(storeMemory::cachedBytes(), qint64(0));
+}
+
+void TestFisherCollection::reusedStoreMemoryGivesTheSameGradients()
+{
+    // Entries of 10 x 256 x 256 floats (2.5 MiB): maps of their own, cached.
+    const std::unique_ptr<TransformerModel> model = llamaOfLayers(2);
+    const TaskDataset a = randomTask(10, 2, 16, 256, 21), b = randomTask(10, 2, 16, 256, 22);
+    const TaskDataset otherA = randomTask(10, 16, 16, 256, 23), otherB = randomTask(10, 16, 16, 256, 24);
+    FisherSettings settings;
+    settings.batchSize = 4;
+    storeMemory::release();
+    std::map<QString, at::Tensor> fresh;
+    {
+        const GradientCollection c = collectGradients(*model, a, b, settings);
+        QVERIFY(c.store->spilledBytes() == 0);
+        for (const QString &task : {GradientCollection::taskA(), GradientCollection::taskB()})
+            for (const CollectedTensor &t : c.tensors)
+                fresh[task + " " + t.name] = c.store->read(task, t.name);
+    }
+    // Fill the cache with other gradients of the same shapes.
+    storeMemory::release();
+    { const GradientCollection c = collectGradients(*model, otherA, otherB, settings); }
+    QVERIFY(storeMemory::cachedBytes() > 0);
+    const GradientCollection reused = collectGradients(*model, a, b, settings);
+    QCOMPARE(storeMemory::cachedBytes(), qint64(0)); // every cached map taken again
+    int compared = 0;
+    for (const QString &task : {GradientCollection::taskA(), GradientCollection::taskB()})
+        for (const CollectedTensor &t : reused.tensors) {
+            const at::Tensor want = fresh.at(task + " " + t.name);
+            QVERIFY2(reused.store->read(task, t.name).equal(want), qPrintable(task + " " + t.name));
+            ++compared;
+        }
+    QCOMPARE(compared, int(fresh.size()));
+    storeMemory::release();
 }
 
 void TestFisherCollection::inPlaceMatchesSpilledAndConverted_data()

@@ -312,6 +312,8 @@ private Q_SLOTS:
         AnalysisSettingsPanel settingsPanel(&doc);
         JobsPanel jobsPanel(&jobs);
         AnalysisRunner runner(&doc);
+        runner.setMemoryReleaseDelay(300);
+        QSignalSpy released(&runner, &AnalysisRunner::analysisMemoryReleased);
         connect(&settingsPanel, &AnalysisSettingsPanel::runRequested, &runner, &AnalysisRunner::start);
         connect(&runner, &AnalysisRunner::runningChanged, &settingsPanel, &AnalysisSettingsPanel::setAnalysisRunning);
         tasks.resize(420, 640);
@@ -349,6 +351,7 @@ private Q_SLOTS:
         sinceTick.start();
         ticker.start(10);
         QVERIFY(runner.isRunning());
+        QVERIFY(!runner.memoryReleasePending()); // the store's memory is in use
         QVERIFY(!settingsPanel.runButton()->isEnabled()); // one run at a time from the button
         QVERIFY(jobsPanel.progressBar(id));
         // While it runs, the Jobs panel shows the job's bar (with a percentage) and its Cancel button.
@@ -385,6 +388,9 @@ private Q_SLOTS:
         QVERIFY(!jobsPanel.progressBar(id)->isVisible());
         QTRY_VERIFY(settingsPanel.runButton()->isEnabled());
         saveScreenshot(&settingsPanel, QStringLiteral("settings-panel.png"));
+        // The finished run's memory is kept for a re-run a while, then given back.
+        QTRY_COMPARE_WITH_TIMEOUT(released.size(), 1, 10000);
+        QVERIFY(!runner.memoryReleasePending());
 
         // A longer run, cancelled from the Jobs panel once it reports progress.
         s.permutations = 100000; // the statistics stage's own limit
@@ -394,6 +400,7 @@ private Q_SLOTS:
         QSignalSpy cancelled(&runner, &AnalysisRunner::cancelled);
         const quint64 second = runner.start();
         QVERIFY(second > id);
+        QVERIFY(!runner.memoryReleasePending());
         QTRY_VERIFY_WITH_TIMEOUT(jobsPanel.progressBar(second)->maximum() > 0, 30000); // a real fraction arrived
         QVERIFY(jobsPanel.progressBar(second)->text().endsWith(QLatin1Char('%')));
         // Let it run a while (into the statistics if it gets there), the GUI thread still turning.
@@ -419,6 +426,7 @@ private Q_SLOTS:
         QCOMPARE(doc.result(), first); // the previous result stays
         QCOMPARE(jobsPanel.statusText(second), QStringLiteral("cancelled"));
         QVERIFY(!runner.isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(released.size(), 2, 10000); // a cancelled run's memory too
         saveScreenshot(&jobsPanel, QStringLiteral("jobs-panel.png"));
     }
 
