@@ -60,31 +60,21 @@ GradientStore::GradientStore(const std::vector<GradientEntrySpec> &entries, cons
     : m_dtype(options.storage == GradientStorage::BFloat16 ? at::kBFloat16 : at::kFloat)
 {
     const qint64 elementBytes = qint64(at::elementSize(m_dtype));
-    auto entryBytes = [&](const GradientEntrySpec &spec) {
-        return qint64(spec.rows) * c10::multiply_integers(spec.shape) * elementBytes;
-    };
-    // First come, first in RAM: collection order is the order of `entries`.
-    std::vector<qint64> residentBytes;
-    qint64 planned = 0;
-    for (const GradientEntrySpec &spec : entries)
-        if (planned + entryBytes(spec) <= options.budgetBytes) {
-            planned += entryBytes(spec);
-            residentBytes.push_back(entryBytes(spec));
-        }
-    storeMemory::prepare(residentBytes);
     qint64 spillSize = 0;
+    std::vector<size_t> residentEntries; // indices into m_entries
+    std::vector<qint64> residentBytes;   // theirs, in the same order
     for (const GradientEntrySpec &spec : entries) {
         const QString key = keyOf(spec.task, spec.tensor);
         if (m_index.contains(key))
             throw Error(spec.tensor, QStringLiteral("appears twice for task %1 in the gradient store.").arg(spec.task));
         Entry e;
         e.spec = spec;
-        e.rowElements = 1;
-        for (int64_t d : spec.shape)
-            e.rowElements *= d;
+        e.rowElements = c10::multiply_integers(spec.shape);
         const qint64 bytes = qint64(spec.rows) * e.rowElements * elementBytes;
+        // First come, first in RAM: collection order is the order of `entries`.
         if (m_residentBytes + bytes <= options.budgetBytes) {
-            e.resident = storeMemory::allocate(shapeWithRows(spec.rows, spec.shape), m_dtype, bytes);
+            residentEntries.push_back(m_entries.size());
+            residentBytes.push_back(bytes);
             m_residentBytes += bytes;
         } else {
             e.fileOffset = spillSize;
@@ -92,6 +82,12 @@ GradientStore::GradientStore(const std::vector<GradientEntrySpec> &entries, cons
         }
         m_index.insert(key, m_entries.size());
         m_entries.push_back(std::move(e));
+    }
+    // The last store's memory first, for the entries of the same size.
+    storeMemory::prepare(residentBytes);
+    for (size_t i = 0; i < residentEntries.size(); ++i) {
+        Entry &e = m_entries[residentEntries[i]];
+        e.resident = storeMemory::allocate(shapeWithRows(e.spec.rows, e.spec.shape), m_dtype, residentBytes[i]);
     }
     m_spilledBytes = spillSize;
     if (spillSize == 0)

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sys/mman.h>
 
 namespace qkov::storeMemory {
@@ -52,11 +53,11 @@ void giveBack(void *map, size_t length)
 
 void prepare(const std::vector<qint64> &entryBytes)
 {
-    std::multimap<size_t, void *> wanted; // lengths the new store needs (values unused)
+    std::multiset<size_t> wanted; // map lengths the new store needs
     size_t total = 0;
     for (qint64 bytes : entryBytes)
         if (size_t(bytes) >= kHugePage) {
-            wanted.emplace(mapLength(bytes), nullptr);
+            wanted.insert(mapLength(bytes));
             total += mapLength(bytes);
         }
     std::vector<std::pair<void *, size_t>> unused;
