@@ -3,10 +3,7 @@
 // that multiplies by (1 + weight) in float32, rotate-half RoPE over head_dim
 // (from config.json, not necessarily hidden / heads), grouped-query attention,
 // GeGLU with the tanh GELU, and an lm_head tied to the unscaled embeddings.
-#include "../EngineFamily.h"
-#include "../EngineOps.h"
-#include "SplitAttention.h"
-#include "Error.h"
+#include "RotaryDecoder.h"
 
 #include <cmath>
 
@@ -28,38 +25,29 @@ public:
                        ForwardPass &pass) const override;
 
 private:
-    int m_heads = 0, m_kvHeads = 0, m_headDim = 0;
     double m_eps = 1e-6;
-    double m_scaling = 1.0;
     Activation m_activation = Activation::GeluTanh;
-    RotaryEmbedding m_rotary;
-    at::Tensor m_embed, m_normalizer, m_finalNorm, m_lmHead;
+    RotarySelfAttention m_attention;
+    DecoderEmbedding m_embedding;
+    at::Tensor m_normalizer, m_finalNorm;
     std::vector<GemmaLayer> m_layers;
 };
 
 GemmaNetwork::GemmaNetwork(const ModelConfig &c, WeightLoader &w)
-    : m_heads(c.numHeads), m_kvHeads(c.numKvHeads), m_headDim(c.headDim), m_eps(c.normEps),
-      m_scaling(1.0 / std::sqrt(double(c.headDim)))
+    : m_eps(c.normEps)
 {
     const QString where = w.where();
-    if (c.intermediateSize <= 0)
-        throw Error(where, QStringLiteral("intermediate_size is missing from the configuration."));
+    requireIntermediateSize(c, where);
     m_activation = parseActivation(c.activation.isEmpty() ? QStringLiteral("gelu_pytorch_tanh") : c.activation, where);
 
-    QString prefix;
-    if (w.contains(QStringLiteral("model.embed_tokens.weight")))
-        prefix = QStringLiteral("model.");
-    else if (!w.contains(QStringLiteral("embed_tokens.weight")))
-        throw Error(where, QStringLiteral("the tensor \"model.embed_tokens.weight\" is missing."));
-    const int64_t D = c.hiddenSize, V = c.vocabSize, I = c.intermediateSize;
-    const int64_t qOut = int64_t(c.numHeads) * c.headDim;
-    const int64_t kvOut = int64_t(c.numKvHeads) * c.headDim;
-    m_embed = w.require(prefix + QStringLiteral("embed_tokens.weight"), {V, D});
+    m_embedding = loadDecoderEmbedding(w, c);
+    m_attention = RotarySelfAttention(c, m_embedding.embed.scalar_type(), where);
+    const QString &prefix = m_embedding.prefix;
+    const int64_t D = c.hiddenSize, I = c.intermediateSize;
+    const int64_t qOut = m_attention.queryWidth(), kvOut = m_attention.keyValueWidth();
     // HF builds the factor as a tensor of the hidden states' dtype.
-    m_normalizer = at::scalar_tensor(std::sqrt(double(D)), m_embed.options());
+    m_normalizer = at::scalar_tensor(std::sqrt(double(D)), m_embedding.embed.options());
     m_finalNorm = w.require(prefix + QStringLiteral("norm.weight"), {D});
-    const QString head = QStringLiteral("lm_head.weight");
-    m_lmHead = c.tieWordEmbeddings || !w.contains(head) ? m_embed : w.require(head, {V, D});
 
     for (int l = 0; l < c.numLayers; ++l) {
         const QString p = prefix + QStringLiteral("layers.%1.").arg(l);
@@ -72,32 +60,19 @@ GemmaNetwork::GemmaNetwork(const ModelConfig &c, WeightLoader &w)
         L.down = w.require(p + QStringLiteral("mlp.down_proj.weight"), {D, I});
         m_layers.push_back(std::move(L));
     }
-    m_rotary = RotaryEmbedding(c.rope, c.headDim, c.maxPositions,
-                               at::promote_types(m_embed.scalar_type(), at::kFloat), where);
 }
 
 at::Tensor GemmaNetwork::forward(const at::Tensor &tokens, const at::Tensor &keyMask,
                                  ForwardPass &pass) const
 {
-    const int64_t B = tokens.size(0), T = tokens.size(1);
     const AttentionMasking causal(keyMask, /*causal=*/true);
-    auto heads = [&](const at::Tensor &y, int n) {
-        return y.view({B, T, n, m_headDim}).transpose(1, 2);
-    };
 
-    at::Tensor h = at::embedding(m_embed, tokens) * m_normalizer;
+    at::Tensor h = at::embedding(m_embedding.embed, tokens) * m_normalizer;
     for (size_t l = 0; l < m_layers.size(); ++l) {
         const GemmaLayer &L = m_layers[l];
         const int layer = int(l);
         const at::Tensor x = rmsNorm(h, L.inputNorm, m_eps, /*plusOne=*/true);
-        at::Tensor q = heads(pass.project(layer, "q", L.qName, x, L.wq, L.bq), m_heads);
-        at::Tensor k = heads(pass.project(layer, "k", L.kName, x, L.wk, L.bk), m_kvHeads);
-        const at::Tensor v = heads(pass.project(layer, "v", L.vName, x, L.wv, L.bv), m_kvHeads);
-        q = m_rotary.apply(q);
-        k = m_rotary.apply(k);
-        const at::Tensor z = pass.attention().attend(layer, q, k, v, m_scaling, causal);
-        const at::Tensor merged = z.transpose(1, 2).reshape({B, T, int64_t(m_heads) * m_headDim});
-        h = h + pass.project(layer, "o", L.oName, merged, L.wo, L.bo);
+        h = h + m_attention.forward(pass, layer, L, x, causal);
         const at::Tensor x2 = rmsNorm(h, L.postNorm, m_eps, /*plusOne=*/true);
         pass.cancelPoint();
         const at::Tensor gate = activate(at::matmul(x2, L.gate.t()), m_activation);
@@ -107,7 +82,7 @@ at::Tensor GemmaNetwork::forward(const at::Tensor &tokens, const at::Tensor &key
         h = h + at::matmul(gated, L.down.t());
     }
     h = rmsNorm(h, m_finalNorm, m_eps, /*plusOne=*/true);
-    return pass.lmHead(h, m_lmHead);
+    return pass.lmHead(h, m_embedding.lmHead);
 }
 
 } // namespace

@@ -2,12 +2,7 @@
 // (q/k/v biases), as HuggingFace's modeling_llama / mistral / qwen2 compute
 // them: pre-RMSNorm blocks, rotate-half RoPE on q and k, grouped-query
 // attention, SiLU-gated MLP, tied or separate LM head.
-#include "../EngineFamily.h"
-#include "../EngineOps.h"
-#include "SplitAttention.h"
-#include "Error.h"
-
-#include <cmath>
+#include "RotaryDecoder.h"
 
 namespace qkov {
 
@@ -28,13 +23,12 @@ public:
                        ForwardPass &pass) const override;
 
 private:
-    int m_heads = 0, m_kvHeads = 0, m_headDim = 0;
     double m_eps = 1e-6;
-    double m_scaling = 1.0;
     int m_slidingWindow = 0;
     Activation m_activation = Activation::SiLU;
-    RotaryEmbedding m_rotary;
-    at::Tensor m_embed, m_finalNorm, m_lmHead;
+    RotarySelfAttention m_attention;
+    DecoderEmbedding m_embedding;
+    at::Tensor m_finalNorm;
     std::vector<LlamaLayer> m_layers;
 };
 
@@ -54,27 +48,18 @@ int slidingWindowOf(const ModelConfig &c)
 }
 
 LlamaNetwork::LlamaNetwork(const ModelConfig &c, WeightLoader &w)
-    : m_heads(c.numHeads), m_kvHeads(c.numKvHeads), m_headDim(c.headDim), m_eps(c.normEps),
-      m_scaling(1.0 / std::sqrt(double(c.headDim))), m_slidingWindow(slidingWindowOf(c))
+    : m_eps(c.normEps), m_slidingWindow(slidingWindowOf(c))
 {
     const QString where = w.where();
-    if (c.intermediateSize <= 0)
-        throw Error(where, QStringLiteral("intermediate_size is missing from the configuration."));
+    requireIntermediateSize(c, where);
     m_activation = parseActivation(c.activation.isEmpty() ? QStringLiteral("silu") : c.activation, where);
 
-    QString prefix;
-    if (w.contains(QStringLiteral("model.embed_tokens.weight")))
-        prefix = QStringLiteral("model.");
-    else if (!w.contains(QStringLiteral("embed_tokens.weight")))
-        throw Error(where, QStringLiteral("the tensor \"model.embed_tokens.weight\" is missing."));
-    const int64_t D = c.hiddenSize, V = c.vocabSize, I = c.intermediateSize;
-    const int64_t qOut = int64_t(c.numHeads) * c.headDim;
-    const int64_t kvOut = int64_t(c.numKvHeads) * c.headDim;
-    m_embed = w.require(prefix + QStringLiteral("embed_tokens.weight"), {V, D});
+    m_embedding = loadDecoderEmbedding(w, c);
+    m_attention = RotarySelfAttention(c, m_embedding.embed.scalar_type(), where);
+    const QString &prefix = m_embedding.prefix;
+    const int64_t D = c.hiddenSize, I = c.intermediateSize;
+    const int64_t qOut = m_attention.queryWidth(), kvOut = m_attention.keyValueWidth();
     m_finalNorm = w.require(prefix + QStringLiteral("norm.weight"), {D});
-    // Tied when the config says so, and when no separate head was saved.
-    const QString head = QStringLiteral("lm_head.weight");
-    m_lmHead = c.tieWordEmbeddings || !w.contains(head) ? m_embed : w.require(head, {V, D});
 
     const int maxWindowLayers = c.raw.value(QStringLiteral("max_window_layers")).toInt(0);
     for (int l = 0; l < c.numLayers; ++l) {
@@ -93,37 +78,20 @@ LlamaNetwork::LlamaNetwork(const ModelConfig &c, WeightLoader &w)
                     && (c.modelType != QLatin1String("qwen2") || l >= maxWindowLayers);
         m_layers.push_back(std::move(L));
     }
-    // Angles in at least float32, as HuggingFace computes them.
-    m_rotary = RotaryEmbedding(c.rope, c.headDim, c.maxPositions,
-                               at::promote_types(m_embed.scalar_type(), at::kFloat), where);
 }
 
 at::Tensor LlamaNetwork::forward(const at::Tensor &tokens, const at::Tensor &keyMask,
                                  ForwardPass &pass) const
 {
-    const int64_t B = tokens.size(0), T = tokens.size(1);
     const AttentionMasking full(keyMask, /*causal=*/true);
     const AttentionMasking windowed = m_slidingWindow > 0
         ? AttentionMasking(keyMask, true, m_slidingWindow) : full;
-    // [B, T, out] -> [B, heads, T, d]
-    auto heads = [&](const at::Tensor &y, int n) {
-        return y.view({B, T, n, m_headDim}).transpose(1, 2);
-    };
-
-    at::Tensor h = at::embedding(m_embed, tokens);
+    at::Tensor h = at::embedding(m_embedding.embed, tokens);
     for (size_t l = 0; l < m_layers.size(); ++l) {
         const LlamaLayer &L = m_layers[l];
         const int layer = int(l);
         const at::Tensor x = rmsNorm(h, L.inputNorm, m_eps);
-        at::Tensor q = heads(pass.project(layer, "q", L.qName, x, L.wq, L.bq), m_heads);
-        at::Tensor k = heads(pass.project(layer, "k", L.kName, x, L.wk, L.bk), m_kvHeads);
-        const at::Tensor v = heads(pass.project(layer, "v", L.vName, x, L.wv, L.bv), m_kvHeads);
-        q = m_rotary.apply(q);
-        k = m_rotary.apply(k);
-        const at::Tensor z = pass.attention().attend(layer, q, k, v, m_scaling,
-                                                     L.sliding ? windowed : full);
-        const at::Tensor merged = z.transpose(1, 2).reshape({B, T, int64_t(m_heads) * m_headDim});
-        h = h + pass.project(layer, "o", L.oName, merged, L.wo, L.bo);
+        h = h + m_attention.forward(pass, layer, L, x, L.sliding ? windowed : full);
         const at::Tensor x2 = rmsNorm(h, L.postNorm, m_eps);
         pass.cancelPoint();
         const at::Tensor gate = activate(linear(x2, L.gate, L.gateBias), m_activation);
@@ -133,7 +101,7 @@ at::Tensor LlamaNetwork::forward(const at::Tensor &tokens, const at::Tensor &key
         h = h + linear(gated, L.down, L.downBias);
     }
     h = rmsNorm(h, m_finalNorm, m_eps);
-    return pass.lmHead(h, m_lmHead);
+    return pass.lmHead(h, m_embedding.lmHead);
 }
 
 } // namespace

@@ -3,11 +3,7 @@
 // at H*d, V at H*d + H_kv*d), rotate-half RoPE (partial when
 // partial_rotary_factor < 1), o_proj, and a fused gate_up_proj whose first
 // half is the gate and second half the up projection, with SiLU.
-#include "../EngineFamily.h"
-#include "../EngineOps.h"
-#include "Error.h"
-
-#include <cmath>
+#include "RotaryDecoder.h"
 
 namespace qkov {
 
@@ -29,25 +25,21 @@ public:
                        ForwardPass &pass) const override;
 
 private:
-    int m_heads = 0, m_kvHeads = 0, m_headDim = 0;
     int64_t m_intermediate = 0;
     double m_eps = 1e-5;
-    double m_scaling = 1.0;
     int m_slidingWindow = 0;
     Activation m_activation = Activation::SiLU;
-    RotaryEmbedding m_rotary;
-    at::Tensor m_embed, m_finalNorm, m_lmHead;
+    RotarySelfAttention m_attention;
+    DecoderEmbedding m_embedding;
+    at::Tensor m_finalNorm;
     std::vector<Phi3Layer> m_layers;
 };
 
 Phi3Network::Phi3Network(const ModelConfig &c, WeightLoader &w)
-    : m_heads(c.numHeads), m_kvHeads(c.numKvHeads), m_headDim(c.headDim),
-      m_intermediate(c.intermediateSize), m_eps(c.normEps),
-      m_scaling(1.0 / std::sqrt(double(c.headDim)))
+    : m_intermediate(c.intermediateSize), m_eps(c.normEps)
 {
     const QString where = w.where();
-    if (c.intermediateSize <= 0)
-        throw Error(where, QStringLiteral("intermediate_size is missing from the configuration."));
+    requireIntermediateSize(c, where);
     const QString scaling = c.rope.scalingType.trimmed().toLower();
     if (scaling == QLatin1String("longrope") || scaling == QLatin1String("su")
         || scaling == QLatin1String("yarn"))
@@ -58,18 +50,12 @@ Phi3Network::Phi3Network(const ModelConfig &c, WeightLoader &w)
     const QJsonValue window = c.raw.value(QStringLiteral("sliding_window"));
     m_slidingWindow = window.isDouble() && window.toInt() > 0 ? window.toInt() : 0;
 
-    QString prefix;
-    if (w.contains(QStringLiteral("model.embed_tokens.weight")))
-        prefix = QStringLiteral("model.");
-    else if (!w.contains(QStringLiteral("embed_tokens.weight")))
-        throw Error(where, QStringLiteral("the tensor \"model.embed_tokens.weight\" is missing."));
-    const int64_t D = c.hiddenSize, V = c.vocabSize, I = c.intermediateSize;
-    const int64_t qOut = int64_t(c.numHeads) * c.headDim;
-    const int64_t kvOut = int64_t(c.numKvHeads) * c.headDim;
-    m_embed = w.require(prefix + QStringLiteral("embed_tokens.weight"), {V, D});
+    m_embedding = loadDecoderEmbedding(w, c);
+    m_attention = RotarySelfAttention(c, m_embedding.embed.scalar_type(), where);
+    const QString &prefix = m_embedding.prefix;
+    const int64_t D = c.hiddenSize, I = c.intermediateSize;
+    const int64_t qOut = m_attention.queryWidth(), kvOut = m_attention.keyValueWidth();
     m_finalNorm = w.require(prefix + QStringLiteral("norm.weight"), {D});
-    const QString head = QStringLiteral("lm_head.weight");
-    m_lmHead = c.tieWordEmbeddings || !w.contains(head) ? m_embed : w.require(head, {V, D});
 
     for (int l = 0; l < c.numLayers; ++l) {
         const QString p = prefix + QStringLiteral("layers.%1.").arg(l);
@@ -86,32 +72,22 @@ Phi3Network::Phi3Network(const ModelConfig &c, WeightLoader &w)
         L.down = w.require(p + QStringLiteral("mlp.down_proj.weight"), {D, I});
         m_layers.push_back(std::move(L));
     }
-    m_rotary = RotaryEmbedding(c.rope, c.headDim, c.maxPositions,
-                               at::promote_types(m_embed.scalar_type(), at::kFloat), where);
 }
 
 at::Tensor Phi3Network::forward(const at::Tensor &tokens, const at::Tensor &keyMask,
                                 ForwardPass &pass) const
 {
-    const int64_t B = tokens.size(0), T = tokens.size(1);
     const AttentionMasking masking(keyMask, /*causal=*/true, m_slidingWindow);
-    const int64_t qOut = int64_t(m_heads) * m_headDim;
-    const int64_t kvOut = int64_t(m_kvHeads) * m_headDim;
-    auto heads = [&](const at::Tensor &y, int n) {
-        return y.reshape({B, T, n, m_headDim}).transpose(1, 2);
-    };
+    const int64_t qOut = m_attention.queryWidth(), kvOut = m_attention.keyValueWidth();
 
-    at::Tensor h = at::embedding(m_embed, tokens);
+    at::Tensor h = at::embedding(m_embedding.embed, tokens);
     for (size_t l = 0; l < m_layers.size(); ++l) {
         const Phi3Layer &L = m_layers[l];
         const int layer = int(l);
         const at::Tensor x = rmsNorm(h, L.inputNorm, m_eps);
         const at::Tensor qkv = pass.project(layer, "qkv", L.qkvName, x, L.wqkv, {});
-        const at::Tensor q = m_rotary.apply(heads(qkv.narrow(-1, 0, qOut), m_heads));
-        const at::Tensor k = m_rotary.apply(heads(qkv.narrow(-1, qOut, kvOut), m_kvHeads));
-        const at::Tensor v = heads(qkv.narrow(-1, qOut + kvOut, kvOut), m_kvHeads);
-        const at::Tensor z = pass.attention().attend(layer, q, k, v, m_scaling, masking);
-        const at::Tensor merged = z.transpose(1, 2).reshape({B, T, qOut});
+        const at::Tensor merged = m_attention.attend(pass, layer, qkv.narrow(-1, 0, qOut), qkv.narrow(-1, qOut, kvOut),
+                                                     qkv.narrow(-1, qOut + kvOut, kvOut), masking);
         h = h + pass.project(layer, "o", L.oName, merged, L.wo, {});
         pass.cancelPoint();
         const at::Tensor gateUp = at::matmul(rmsNorm(h, L.postNorm, m_eps), L.gateUp.t());
@@ -121,7 +97,7 @@ at::Tensor Phi3Network::forward(const at::Tensor &tokens, const at::Tensor &keyM
         h = h + at::matmul(gated, L.down.t());
     }
     h = rmsNorm(h, m_finalNorm, m_eps);
-    return pass.lmHead(h, m_lmHead);
+    return pass.lmHead(h, m_embedding.lmHead);
 }
 
 } // namespace
