@@ -10,8 +10,12 @@
 //     for the run and every gradient in it), in RAM and all spilled to disk;
 //     in RAM twice: as a re-run (the store's memory is the last store's) and
 //     as a first run (fresh memory, given 3 s to go back to the host),
-//  4. one backward per sample (batched forward, then l_i.backward() for each
-//     i with the graph retained: what a naive implementation does),
+//  4. the naive methods: one backward per sample (batched forward, then
+//     l_i.backward() for each i with the graph retained); one sample at a
+//     time (a forward and a backward of each sample alone), with the
+//     attention weights' gradients only and with every weight's, as the
+//     published implementation does (micro-batches of 1, requires_grad on
+//     every parameter); and plain with every weight's gradient,
 //  5. the machine's first touch of memory: on a VM whose balloon reports free
 //     memory to the host (virtio free page reporting), memory freed a few
 //     seconds ago comes back slowly; the bench measures that rate;
@@ -29,6 +33,7 @@
 #include "analysis/PerSampleGradients.h"
 #include "data/TaskDataset.h"
 #include "engine/ComputeSettings.h"
+#include "engine/CpuMemoryMeter.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -134,7 +139,8 @@ int main(int argc, char **argv)
     EngineOptions options;
     TransformerModel model(loadedFrom(config, tensors), options);
     tensors.clear();
-    malloc_trim(0); // the builder's copies: not part of the model
+    cpuMemory::releaseCache(); // the builder's copies: not part of the model
+    malloc_trim(0);
     qint64 modelBytes = 0;
     for (const QString &name : model.parameterNames())
         modelBytes += qint64(model.parameter(name).nbytes());
@@ -155,6 +161,7 @@ int main(int argc, char **argv)
         for (const QString &w : model.attentionWeightNames())
             model.parameter(w).mutable_grad() = at::Tensor();
         const qint64 plainPeak = statusKiB("VmHWM:");
+        cpuMemory::releaseCache(); // as a new analysis starts: its model was just built
         malloc_trim(0);
 
         FisherSettings s;
@@ -217,6 +224,29 @@ int main(int argc, char **argv)
         }
         model.setAttentionRequiresGrad(false);
     };
+    // Every parameter's gradient, as a training step computes them (and as
+    // the published implementation asks: it sets requires_grad on all).
+    const QStringList allParameters = model.parameterNames();
+    auto setAllRequireGrad = [&](bool on) {
+        for (const QString &name : allParameters)
+            model.parameter(name).requires_grad_(on);
+    };
+    auto clearAllGrads = [&] {
+        for (const QString &name : allParameters)
+            model.parameter(name).mutable_grad() = at::Tensor();
+    };
+    // One sample at a time: a forward and a backward of each sample alone.
+    auto oneAtATime = [&](bool everyWeight) {
+        everyWeight ? setAllRequireGrad(true) : model.setAttentionRequiresGrad(true);
+        for (int i = 0; i < kBatch; ++i) {
+            const auto [one, oneMask] = sampleBatch(batchTask.samples, size_t(i), 1);
+            causalLmLossPerSample(model.forward(one, oneMask), one, oneMask).sum().backward();
+            for (const QString &w : weights)
+                (void)model.parameter(w).grad().clone();
+            clearAllGrads();
+        }
+        everyWeight ? setAllRequireGrad(false) : model.setAttentionRequiresGrad(false);
+    };
     struct Variant
     {
         const char *name;
@@ -231,7 +261,14 @@ int main(int argc, char **argv)
              clearGrads();
              model.setAttentionRequiresGrad(false);
          }, {}},
-        {"per-sample", [&] { forEachPerSampleGradient(model, tokens, mask, {}, [](const PerSampleGradient &) {}); }, {}},
+        {"plain all weights", [&] {
+             setAllRequireGrad(true);
+             const at::Tensor logits = model.forward(tokens, mask);
+             causalLmLossPerSample(logits, tokens, mask).sum().backward();
+             clearAllGrads();
+             setAllRequireGrad(false);
+         }, {}},
+                {"per-sample", [&] { forEachPerSampleGradient(model, tokens, mask, {}, [](const PerSampleGradient &) {}); }, {}},
         // A re-run: the store's memory is the previous store's (storeMemory's
         // cache; an untimed collection before the first round fills it).
         {"in RAM", [&] { GradientCollection c = collectGradients(model, batchTask, one, inRam); },
@@ -248,6 +285,8 @@ int main(int argc, char **argv)
              std::this_thread::sleep_for(std::chrono::seconds(3));
          }},
         {"one backward per sample", naiveRun, {}},
+        {"one sample at a time", [&] { oneAtATime(false); }, {}},
+        {"one sample at a time every weight", [&] { oneAtATime(true); }, {}},
     };
     const auto timed = [&](const Variant &v) {
         if (v.before)
@@ -267,12 +306,16 @@ int main(int argc, char **argv)
             const double seconds = timed(v);
             best[v.name] = r == 0 ? seconds : std::min(best[v.name], seconds);
         }
-    const double plain = best.at("plain"), perSample = best.at("per-sample"), collection = best.at("in RAM"),
-                 collectionSpilled = best.at("spilled"), collectionFresh = best.at("in RAM fresh"),
-                 naive = best.at("one backward per sample");
+    const double plain = best.at("plain"), plainEvery = best.at("plain all weights"), perSample = best.at("per-sample"),
+                 collection = best.at("in RAM"), collectionSpilled = best.at("spilled"),
+                 collectionFresh = best.at("in RAM fresh"), naive = best.at("one backward per sample"),
+                 oneAtATimeAttention = best.at("one sample at a time"),
+                 published = best.at("one sample at a time every weight");
 
     std::printf("batch %d x %d tokens (best of %d interleaved rounds):\n", kBatch, kLength, repeats);
-    std::printf("  plain batched forward+backward          %8.3f s\n", plain);
+    std::printf("  plain batched forward+backward           %8.3f s  (attention weights' gradients, summed)\n", plain);
+    std::printf("  plain, every weight's gradient           %8.3f s  = %.2fx plain (a training step)\n", plainEvery,
+                plainEvery / plain);
     std::printf("  per-sample gradients, batched            %8.3f s  = %.2fx plain (kept nowhere)\n", perSample,
                 perSample / plain);
     std::printf("  collection, gradient store in RAM        %8.3f s  = %.2fx plain (every gradient in a store of %.0f MiB; "
@@ -282,10 +325,22 @@ int main(int argc, char **argv)
                 collectionSpilled, collectionSpilled / plain);
     std::printf("  collection in RAM, fresh memory          %8.3f s  = %.2fx plain (a first run: no store memory cached)\n",
                 collectionFresh, collectionFresh / plain);
-    std::printf("  one backward per sample                  %8.3f s  = %.2fx plain\n", naive, naive / plain);
-    std::printf("  collection in RAM is %.1fx (on fresh memory %.1fx), the per-sample gradients %.1fx faster than one "
+    std::printf("  one backward per sample                  %8.3f s  = %.2fx plain (batched forward, l_i.backward() "
+                "through the whole batch's graph)\n",
+                naive, naive / plain);
+    std::printf("  one sample at a time                     %8.3f s  = %.2fx plain (forward+backward of each sample "
+                "alone, attention weights)\n",
+                oneAtATimeAttention, oneAtATimeAttention / plain);
+    std::printf("  one sample at a time, every weight       %8.3f s  = %.2fx plain (the published implementation's "
+                "loop: batch of 1, every parameter requires grad)\n",
+                published, published / plain);
+    std::printf("  collection in RAM is %.2fx (on fresh memory %.2fx), the per-sample gradients %.2fx faster than one "
                 "backward per sample\n",
                 naive / collection, naive / collectionFresh, naive / perSample);
+    std::printf("  collection in RAM is %.2fx faster than one sample at a time, %.2fx faster than the published loop "
+                "(on fresh memory %.2fx, %.2fx)\n",
+                oneAtATimeAttention / collection, published / collection, oneAtATimeAttention / collectionFresh,
+                published / collectionFresh);
     // The rate at which this machine hands out memory the process did not
     // hold: "cold" after the pages had 3 s to be given back to the host,
     // "warm" right after they were freed.

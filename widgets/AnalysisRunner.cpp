@@ -21,8 +21,8 @@ AnalysisRunner::AnalysisRunner(WorkbenchDocument *document, QObject *parent)
     m_releaseTimer.setSingleShot(true);
     m_releaseTimer.setInterval(kMemoryReleaseDelayMs);
     connect(&m_releaseTimer, &QTimer::timeout, this, [this] {
-        if (isRunning())
-            return;
+        if (m_document->jobs()->runningCount() > 0)
+            return; // the last of them restarts the timer
         // Unmapping is quick (the store's memory is in 2 MB pages).
         releaseAnalysisMemory();
         Q_EMIT analysisMemoryReleased();
@@ -94,10 +94,13 @@ void AnalysisRunner::cancel()
 
 void AnalysisRunner::onJobFinished(quint64 id, int outcome)
 {
+    // Any job (a probe, a sweep) leaves cached memory behind, not only an
+    // analysis: given back once every job has been over for the delay.
+    if (m_document->jobs()->runningCount() == 0)
+        m_releaseTimer.start();
     if (id != m_job)
         return; // an older run that a newer one superseded
     m_job = 0;
-    m_releaseTimer.start();
     if (JobOutcome(outcome) == JobOutcome::Cancelled)
         Q_EMIT cancelled();
     Q_EMIT runningChanged(false);

@@ -25,8 +25,9 @@ public:
     bool isRunning() const { return m_job != 0; }
     quint64 currentJob() const { return m_job; }
 
-    // A finished or cancelled analysis's memory (releaseAnalysisMemory) is
-    // kept this long for a re-run, then given back (default one minute).
+    // The memory a finished or cancelled analysis (or any other job) leaves
+    // for a re-run (releaseAnalysisMemory) is kept this long after the last
+    // job ended, then given back (default one minute).
     void setMemoryReleaseDelay(int milliseconds) { m_releaseTimer.setInterval(milliseconds); }
     bool memoryReleasePending() const { return m_releaseTimer.isActive(); }
 

@@ -1,4 +1,5 @@
 #include "TransformerModel.h"
+#include "CpuMemoryMeter.h"
 
 #include "EngineFamily.h"
 #include "Error.h"
@@ -179,6 +180,9 @@ TransformerModel::TransformerModel(const LoadedModel &model, const EngineOptions
     m_network = entry->build(m_config, weights);
     m_parameters = weights.loaded();
     m_attentionWeights = weights.attentionWeights();
+    // What the build freed (conversions, the loader's copies) is no working
+    // set to keep for reuse.
+    cpuMemory::releaseCache();
 }
 
 TransformerModel::~TransformerModel() = default;

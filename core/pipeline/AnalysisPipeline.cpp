@@ -11,6 +11,7 @@
 #include "analysis/StoreMemory.h"
 #include "data/TaskDataset.h"
 #include "engine/ComputeSettings.h"
+#include "engine/CpuMemoryMeter.h"
 #include "engine/TransformerModel.h"
 #include "freeze/FreezeInterventions.h"
 #include "freeze/FreezeSet.h"
@@ -306,6 +307,7 @@ AnalysisResult runAnalysis(const LoadedModel &loaded, const AnalysisRequest &req
 void releaseAnalysisMemory()
 {
     storeMemory::release();
+    cpuMemory::releaseCache();
 }
 
 } // namespace qkov

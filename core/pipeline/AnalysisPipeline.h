@@ -33,7 +33,8 @@ AnalysisResult runAnalysis(const LoadedModel &model, const AnalysisRequest &requ
 
 // A finished analysis leaves its gradient store's memory to the next run
 // (a re-run of the same tasks writes into it instead of fresh memory:
-// analysis/StoreMemory.h). This gives it back to the system.
+// analysis/StoreMemory.h), and every job leaves the CPU allocator's cached
+// large blocks (engine/CpuMemoryMeter.h). This gives both back to the system.
 void releaseAnalysisMemory();
 
 } // namespace qkov

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void inPlaceMatchesSpilledAndConverted_data();
     void inPlaceMatchesSpilledAndConverted();
     void cpuMemoryMeterCountsTensors();
+    void cpuAllocatorReusesLargeBlocks();
     void budgetCoversBatchWorkingSetAndStore();
     void cancelInsideALongBatch();
 };
@@ -254,6 +255,46 @@ void TestFisherCollection::cpuMemoryMeterCountsTensors()
     QCOMPARE(cpuMemory::peakBytes() - before, qint64(28) << 20);
     cpuMemory::resetPeak();
     QCOMPARE(cpuMemory::peakBytes(), before);
+}
+
+void TestFisherCollection::cpuAllocatorReusesLargeBlocks()
+{
+    QVERIFY(cpuMemory::install());
+    cpuMemory::releaseCache();
+    QCOMPARE(cpuMemory::cachedBytes(), qint64(0));
+    const qint64 inUse = cpuMemory::bytesInUse();
+    const void *first = nullptr;
+    {
+        const at::Tensor t = at::full({4 << 20}, 3.0f); // 16 MiB
+        first = t.data_ptr();
+    }
+    // Freed, kept: one block of 16 MiB + its header, rounded to 2 MB pages.
+    QCOMPARE(cpuMemory::cachedBytes(), qint64(18) << 20);
+    QCOMPARE(cpuMemory::bytesInUse(), inUse);
+    {
+        // A tensor of about that size (within a quarter) takes the same block,
+        // and reads what it writes (nothing of the old tensor shows through
+        // an operation that writes every element).
+        const at::Tensor again = at::zeros({(4 << 20) + 1000}, at::kFloat);
+        QCOMPARE(again.data_ptr(), first);
+        QCOMPARE(cpuMemory::cachedBytes(), qint64(0));
+        QCOMPARE(again.sum().item<float>(), 0.0f);
+    }
+    QCOMPARE(cpuMemory::cachedBytes(), qint64(18) << 20);
+    {
+        // A much larger tensor finds no block: the cache gives its blocks back
+        // first, so resident memory does not grow because of it.
+        const at::Tensor large = at::ones({16 << 20}, at::kFloat); // 64 MiB
+        QCOMPARE(cpuMemory::cachedBytes(), qint64(0));
+        QCOMPARE(large.sum().item<double>(), double(16 << 20));
+        // Small tensors never enter the cache.
+        { const at::Tensor small = at::ones({1000}); }
+        QCOMPARE(cpuMemory::cachedBytes(), qint64(0));
+    }
+    QCOMPARE(cpuMemory::cachedBytes(), qint64(66) << 20);
+    cpuMemory::releaseCache();
+    QCOMPARE(cpuMemory::cachedBytes(), qint64(0));
+    QCOMPARE(cpuMemory::bytesInUse(), inUse);
 }
 
 void TestFisherCollection::budgetCoversBatchWorkingSetAndStore()

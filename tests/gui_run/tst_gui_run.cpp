@@ -76,6 +76,25 @@ private Q_SLOTS:
         QVERIFY(!m_stories.isEmpty() && !m_numbers.isEmpty());
     }
 
+    // Memory kept for a re-run is given back a while after the last job of
+    // any kind, not only after an analysis (here: two dataset jobs).
+    void memoryIsGivenBackAfterAnyJob()
+    {
+        JobRunner jobs;
+        WorkbenchDocument doc(&jobs);
+        doc.setModel(m_model);
+        TasksPanel panel(&doc);
+        AnalysisRunner runner(&doc);
+        runner.setMemoryReleaseDelay(300);
+        QSignalSpy released(&runner, &AnalysisRunner::analysisMemoryReleased);
+        QVERIFY(!runner.memoryReleasePending());
+        loadBothTasks(doc, panel);
+        QTRY_COMPARE(jobs.runningCount(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(released.size(), 1, 5000);
+        QVERIFY(!runner.memoryReleasePending());
+        QVERIFY(!runner.isRunning());
+    }
+
     void tasksAreTokenizedWithTheModelsTokenizer()
     {
         JobRunner jobs;
