@@ -2,8 +2,11 @@
 
 #include "HeatmapPlot.h"
 
+#include <QFontMetrics>
 #include <QHelpEvent>
 #include <QToolTip>
+
+#include <cmath>
 
 namespace qkov {
 
@@ -51,8 +54,53 @@ AttentionPatternPlot::AttentionPatternPlot(QWidget *parent)
                                 static_cast<QCPLayoutElement *>(m_scale)})
         e->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     setMouseTracking(true);
+    // The rects' sizes are known after a layout: thin the labels to them,
+    // and draw once more when that changed them.
+    // Once per widget size: the labels change the margins, and with them the
+    // rects, which must not start a cycle of replots.
+    connect(this, &QCustomPlot::afterLayout, this, [this] {
+        if (m_labelledAt == size())
+            return;
+        m_labelledAt = size();
+        if (updateTokenLabels())
+            replot(QCustomPlot::rpQueuedReplot);
+    });
     applyPalette();
     clearPatterns(QString());
+}
+
+bool AttentionPatternPlot::updateTokenLabels()
+{
+    const int T = int(m_tokens.size());
+    if (T == 0)
+        return false;
+    QCPAxis *keys = m_baselineRect->axis(QCPAxis::atBottom);
+    const QFontMetrics metrics(keys->tickLabelFont());
+    // One label per line height of room along the axis.
+    auto strideFor = [&](int pixels) {
+        const double perToken = double(std::max(1, pixels)) / T;
+        return std::max(1, int(std::ceil(metrics.height() / perToken)));
+    };
+    const int keyStride = strideFor(m_baselineRect->width()), queryStride = strideFor(m_baselineRect->height());
+    if (keyStride == m_keyStride && queryStride == m_queryStride)
+        return false;
+    m_keyStride = keyStride;
+    m_queryStride = queryStride;
+    // Long pieces are cut so that the key labels (written upwards) do not
+    // take the plot's height.
+    const int longest = metrics.horizontalAdvance(QLatin1Char('M')) * 8;
+    auto tickerFor = [&](int stride) {
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        for (int i = 0; i < T; i += stride)
+            ticker->addTick(i, metrics.elidedText(tokenLabel(m_tokens[i]), Qt::ElideRight, longest));
+        return ticker;
+    };
+    const auto keyTicker = tickerFor(keyStride), queryTicker = tickerFor(queryStride);
+    for (QCPAxisRect *rect : {m_baselineRect, m_frozenRect}) {
+        rect->axis(QCPAxis::atBottom)->setTicker(keyTicker);
+        rect->axis(QCPAxis::atLeft)->setTicker(queryTicker);
+    }
+    return true;
 }
 
 void AttentionPatternPlot::setupAxes(QCPAxisRect *rect, const QString &title)
@@ -109,12 +157,11 @@ void AttentionPatternPlot::setPatterns(const QString &title, const QStringList &
     m_title->setText(title);
     fill(m_baseline, baseline, T);
     fill(m_frozen, frozen, T);
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (int i = 0; i < T; ++i)
-        ticker->addTick(i, tokenLabel(tokens[i]));
+    m_keyStride = m_queryStride = 0;
+    m_labelledAt = QSize();
+    updateTokenLabels();
     for (QCPAxisRect *rect : {m_baselineRect, m_frozenRect})
         for (QCPAxis *axis : {rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft)}) {
-            axis->setTicker(ticker);
             axis->setTickLabels(true);
             axis->setRange(-0.5, T - 0.5);
         }

@@ -22,6 +22,10 @@ public:
     void clearPatterns(const QString &message);
 
     QCPColorMap *baselineMap() const { return m_baseline; }
+    // Every how many tokens the key (bottom) and query (left) axes name one:
+    // as many as fit without overlapping at the current size.
+    int keyLabelStride() const { return m_keyStride; }
+    int queryLabelStride() const { return m_queryStride; }
     QCPColorMap *frozenMap() const { return m_frozen; }
     void applyPalette();
 
@@ -31,6 +35,8 @@ protected:
 private:
     void setupAxes(QCPAxisRect *rect, const QString &title);
     void fill(QCPColorMap *map, const std::vector<float> &values, int T);
+    // Sets the axes' tickers for the rects' current sizes; true if changed.
+    bool updateTokenLabels();
 
     QCPTextElement *m_title;
     QCPAxisRect *m_baselineRect;
@@ -39,6 +45,8 @@ private:
     QCPColorMap *m_frozen;
     QCPColorScale *m_scale;
     QStringList m_tokens;
+    int m_keyStride = 0, m_queryStride = 0;
+    QSize m_labelledAt; // the widget size the labels were thinned for
 };
 
 } // namespace qkov

@@ -3,6 +3,7 @@
 // clicks select heads and double-clicks ask for freezes with the right
 // circuit, the conflicts table sorts, filters, copies and exports, and the
 // figure and report PDFs render to something that is not blank.
+#include "AttentionPatternPlot.h"
 #include "BlockComparisonPlot.h"
 #include "ConflictsPanel.h"
 #include "Error.h"
@@ -338,6 +339,39 @@ private Q_SLOTS:
         QCOMPARE(csvLines.size(), apples + 2); // header, rows, trailing newline
         QVERIFY(csvLines[1].contains("\"Tom has 3 apples, and Lily gives him 4 more. How many apples does Tom have?\""));
         QVERIFY_THROWS_EXCEPTION(Error, panel.exportCsv(dir.filePath(QStringLiteral("missing/dir/x.csv"))));
+    }
+
+    // Token labels never overlap: a small plot names every few tokens, a
+    // large one every token; long pieces are cut.
+    void attentionPatternLabelsFitTheirRoom()
+    {
+        const int T = 40;
+        QStringList tokens;
+        for (int i = 0; i < T; ++i)
+            tokens << (i == 7 ? QStringLiteral("\u2581extraordinarily_long_piece") : QStringLiteral("t%1").arg(i));
+        std::vector<float> pattern(size_t(T) * T, 0.0f);
+        for (int q = 0; q < T; ++q)
+            pattern[size_t(q) * T] = 1.0f;
+        AttentionPatternPlot plot;
+        plot.resize(420, 200);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.setPatterns(QStringLiteral("L0.H0"), tokens, pattern, pattern);
+        auto ticksOf = [&](QCPAxis::AxisType type) {
+            auto text = plot.baselineMap()->keyAxis()->axisRect()->axis(type)->ticker().dynamicCast<QCPAxisTickerText>();
+            return text ? text->ticks() : QMap<double, QString>();
+        };
+        QTRY_VERIFY(plot.queryLabelStride() > 1);
+        const int lineHeight = QFontMetrics(plot.baselineMap()->keyAxis()->tickLabelFont()).height();
+        QVERIFY(plot.baselineMap()->keyAxis()->axisRect()->height() / (T / plot.queryLabelStride()) >= lineHeight - 1);
+        QCOMPARE(ticksOf(QCPAxis::atLeft).size(), (T + plot.queryLabelStride() - 1) / plot.queryLabelStride());
+        QCOMPARE(ticksOf(QCPAxis::atBottom).size(), (T + plot.keyLabelStride() - 1) / plot.keyLabelStride());
+        plot.resize(1800, 1800);
+        QTRY_COMPARE(plot.queryLabelStride(), 1);
+        QTRY_COMPARE(plot.keyLabelStride(), 1);
+        QCOMPARE(ticksOf(QCPAxis::atBottom).size(), T);
+        const QString longLabel = ticksOf(QCPAxis::atBottom).value(7);
+        QVERIFY2(longLabel.endsWith(QChar(0x2026)) && longLabel.startsWith(QChar(0x2423)), qPrintable(longLabel));
     }
 
     void figureExports()
