@@ -47,7 +47,7 @@
 <context>
     <name>qkov::AnalysisRunner</name>
     <message>
-        <location filename="../widgets/AnalysisRunner.cpp" line="+26"/>
+        <location filename="../widgets/AnalysisRunner.cpp" line="+36"/>
         <source>open a model before running the analysis</source>
         <translation>öffnen Sie ein Modell, bevor Sie die Analyse starten</translation>
     </message>
@@ -498,7 +498,7 @@
 <context>
     <name>qkov::AttentionPatternPlot</name>
     <message>
-        <location filename="../widgets/AttentionPatternPlot.cpp" line="+29"/>
+        <location filename="../widgets/AttentionPatternPlot.cpp" line="+32"/>
         <source>Attention pattern of the selected head, baseline and frozen</source>
         <translation>Aufmerksamkeitsmuster des ausgewählten Kopfes, Basis und eingefroren</translation>
     </message>
@@ -509,18 +509,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+115"/>
+        <location line="+159"/>
         <source>baseline</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location line="-114"/>
-        <location line="+114"/>
+        <location line="-158"/>
+        <location line="+158"/>
         <source>frozen</source>
         <translation>eingefroren</translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-92"/>
         <source>key (%1)</source>
         <translation>Key (%1)</translation>
     </message>
@@ -530,7 +530,7 @@
         <translation>Query</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+90"/>
         <source>%1
 query %2 &apos;%3&apos; -&gt; key %4 &apos;%5&apos;
 attention %6</source>
@@ -542,12 +542,12 @@ Aufmerksamkeit %6</translation>
 <context>
     <name>qkov::BlockComparisonPlot</name>
     <message>
-        <location filename="../widgets/BlockComparisonPlot.cpp" line="+18"/>
+        <location filename="../widgets/BlockComparisonPlot.cpp" line="+13"/>
         <source>Block comparison</source>
         <translation>Blockvergleich</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+60"/>
         <source>Head (block %1)</source>
         <translation>Kopf (Block %1)</translation>
     </message>
@@ -567,12 +567,7 @@ Aufmerksamkeit %6</translation>
         <translation>Mittelwert über die Köpfe</translation>
     </message>
     <message>
-        <location line="+32"/>
-        <source>, log scale</source>
-        <translation>, logarithmische Skala</translation>
-    </message>
-    <message>
-        <location line="+123"/>
+        <location line="+105"/>
         <source>Block %1, layer %2, head %3
 score %4</source>
         <translation>Block %1, Schicht %2, Kopf %3
@@ -851,7 +846,7 @@ Markiert (FDR)</translation>
 <context>
     <name>qkov::FigureExport</name>
     <message>
-        <location filename="../widgets/FigureExport.cpp" line="+24"/>
+        <location filename="../widgets/FigureExport.cpp" line="+18"/>
         <source>signed interference M</source>
         <translation>vorzeichenbehaftete Interferenz M</translation>
     </message>
@@ -861,7 +856,7 @@ Markiert (FDR)</translation>
         <translation>Interferenz M</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+21"/>
         <source>Block %1 - %2 - %3 vs %4</source>
         <translation>Block %1 - %2 - %3 gegen %4</translation>
     </message>
@@ -1157,7 +1152,7 @@ Markiert (FDR)</translation>
 <context>
     <name>qkov::HeatmapPlot</name>
     <message>
-        <location filename="../widgets/HeatmapPlot.cpp" line="+49"/>
+        <location filename="../widgets/HeatmapPlot.cpp" line="+47"/>
         <source>Layer by head heatmap</source>
         <translation>Heatmap Schicht mal Kopf</translation>
     </message>
@@ -1172,12 +1167,7 @@ Markiert (FDR)</translation>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location line="+112"/>
-        <source>, log scale</source>
-        <translation>, logarithmische Skala</translation>
-    </message>
-    <message>
-        <location line="+63"/>
+        <location line="+123"/>
         <source>Layer %1, head %2
 score %3</source>
         <translation>Schicht %1, Kopf %2
@@ -1494,6 +1484,14 @@ Markiert (FDR)</translation>
         <location line="+3"/>
         <source>failed: %1</source>
         <translation>fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>qkov::LayerHeadFigure</name>
+    <message>
+        <location filename="../widgets/LayerHeadFigure.cpp" line="+76"/>
+        <source>, log scale</source>
+        <translation>, logarithmische Skala</translation>
     </message>
 </context>
 <context>
@@ -2306,7 +2304,7 @@ Markiert (FDR)</translation>
         <translation>Seite %1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+11"/>
         <source>QKOV interference report</source>
         <translation>QKOV-Interferenzbericht</translation>
     </message>

@@ -4,16 +4,13 @@
 #include "PlotStyle.h"
 #include "session/AnalysisResult.h"
 
-#include <QHelpEvent>
-#include <QToolTip>
 #include <cmath>
 
 namespace qkov {
 
-BlockComparisonPlot::BlockComparisonPlot(QWidget *parent) : QCustomPlot(parent)
+BlockComparisonPlot::BlockComparisonPlot(QWidget *parent) : LayerHeadFigure(parent)
 {
     setAccessibleName(tr("Block comparison"));
-    setMouseTracking(true);
     setMinimumSize(520, 320);
 }
 
@@ -143,58 +140,15 @@ void BlockComparisonPlot::setData(const BlockComparisonData &data)
 
 void BlockComparisonPlot::updateScale()
 {
-    if (!m_scale)
-        return;
-    double lo = qInf(), hi = -qInf(), minPositive = qInf();
-    for (const auto &v : m_data.values)
-        for (double x : v)
-            if (std::isfinite(x)) {
-                lo = std::min(lo, x);
-                hi = std::max(hi, x);
-                if (x > 0)
-                    minPositive = std::min(minPositive, x);
-            }
-    if (!std::isfinite(lo)) {
-        lo = 0;
-        hi = 1;
-    }
-    m_scale->setDataScaleType(m_log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-    if (m_log) {
-        m_scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        m_scale->axis()->setNumberFormat(QStringLiteral("eb"));
-        m_scale->axis()->setNumberPrecision(0);
-        m_scale->axis()->setLabel(m_data.valueLabel + tr(", log scale"));
-        m_scale->setDataRange(QCPRange(std::isfinite(minPositive) ? minPositive : 1e-12, std::max(hi, minPositive * 10)));
-        return;
-    }
-    const int exponent = plotstyle::displayExponent(std::max(std::abs(lo), std::abs(hi)));
-    auto ticker = QSharedPointer<plotstyle::ScaledTicker>::create(exponent);
-    ticker->setTickCount(5);
-    m_scale->axis()->setTicker(ticker);
-    m_scale->axis()->setNumberFormat(QStringLiteral("g"));
-    m_scale->axis()->setNumberPrecision(4);
-    m_scale->axis()->setLabel(m_data.valueLabel + plotstyle::exponentSuffix(exponent));
-    if (m_data.diverging) {
-        const double m = std::max({std::abs(lo), std::abs(hi), 1e-300});
-        m_scale->setDataRange(QCPRange(-m, m)); // white is exactly 0
-    } else {
-        m_scale->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1));
-    }
+    if (m_scale)
+        fitColorScale(m_scale, {&m_data.values[0], &m_data.values[1], &m_data.values[2], &m_data.values[3]}, m_log,
+                      m_data.diverging, m_data.valueLabel);
 }
 
 void BlockComparisonPlot::setLogScale(bool log)
 {
     m_log = log && !m_data.diverging;
     updateScale();
-    replot(QCustomPlot::rpQueuedReplot);
-}
-
-void BlockComparisonPlot::setSelectedCell(int layer, int head)
-{
-    const bool valid = layer >= 0 && head >= 0 && layer < m_data.layers && head < m_data.heads;
-    m_selLayer = valid ? layer : -1;
-    m_selHead = valid ? head : -1;
-    rebuildSelection();
     replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -229,12 +183,6 @@ bool BlockComparisonPlot::useGrid(const BlockComparisonData &data)
         return false;
     const double aspect = double(data.heads) / data.layers, target = 2.5;
     return std::abs(std::log(aspect / target)) < std::abs(std::log(4 * aspect / target));
-}
-
-void BlockComparisonPlot::applyPalette()
-{
-    applyColors(palette());
-    replot(QCustomPlot::rpQueuedReplot);
 }
 
 void BlockComparisonPlot::applyColors(const QPalette &pal)
@@ -277,32 +225,19 @@ QPoint BlockComparisonPlot::cellCenter(int block, int layer, int head) const
     return QPoint(int(std::lround(map->keyAxis()->coordToPixel(head))), int(std::lround(map->valueAxis()->coordToPixel(layer))));
 }
 
-bool BlockComparisonPlot::event(QEvent *event)
+QString BlockComparisonPlot::toolTipAt(const QPoint &pos) const
 {
-    if (event->type() == QEvent::ToolTip) {
-        auto *help = static_cast<QHelpEvent *>(event);
-        int b = 0, l = 0, h = 0;
-        if (cellAt(help->pos(), &b, &l, &h)) {
-            const size_t i = size_t(l) * size_t(m_data.heads) + size_t(h);
-            const auto &v = m_data.values[size_t(b)];
-            const auto &f = m_data.flagged[size_t(b)];
-            QString text = tr("Block %1, layer %2, head %3\nscore %4")
-                               .arg(AnalysisResult::blockName(b)).arg(l).arg(h).arg(i < v.size() ? v[i] : qQNaN(), 0, 'g', 4);
-            if (i < f.size() && f[i])
-                text += tr("\nFlagged (FDR)");
-            QToolTip::showText(help->globalPos(), text, this);
-        } else {
-            QToolTip::hideText();
-        }
-        return true;
-    }
-    if (event->type() == QEvent::PaletteChange)
-        applyPalette();
-    if (event->type() == QEvent::FontChange) {
-        applyFonts(font());
-        replot(QCustomPlot::rpQueuedReplot);
-    }
-    return QCustomPlot::event(event);
+    int b = 0, l = 0, h = 0;
+    if (!cellAt(pos, &b, &l, &h))
+        return {};
+    const size_t i = size_t(l) * size_t(m_data.heads) + size_t(h);
+    const auto &v = m_data.values[size_t(b)];
+    const auto &f = m_data.flagged[size_t(b)];
+    QString text = tr("Block %1, layer %2, head %3\nscore %4")
+                       .arg(AnalysisResult::blockName(b)).arg(l).arg(h).arg(i < v.size() ? v[i] : qQNaN(), 0, 'g', 4);
+    if (i < f.size() && f[i])
+        text += tr("\nFlagged (FDR)");
+    return text;
 }
 
 void BlockComparisonPlot::mouseReleaseEvent(QMouseEvent *event)
@@ -330,53 +265,6 @@ QSize BlockComparisonPlot::preferredExportSize() const
     const QFont title = plotstyle::titleFont(plotstyle::printFont());
     const int titleWidth = QFontMetrics(title).horizontalAdvance(m_data.title) * 72 / int(plotstyle::layoutDpi()) + 16;
     return {std::max({340, titleWidth, columns * mapW + 80}), qMax(300, 30 + rows * mapH + 130)};
-}
-
-template<class Draw>
-bool BlockComparisonPlot::withPrintLook(Draw draw, const QSize &pixels)
-{
-    const int selLayer = m_selLayer, selHead = m_selHead;
-    m_selLayer = m_selHead = -1;
-    rebuildSelection();
-    applyColors(plotstyle::printPalette());
-    applyFonts(plotstyle::printFont());
-    setViewport(QRect(QPoint(0, 0), pixels));
-    updateLayout();
-    const bool ok = draw();
-    setViewport(rect());
-    applyFonts(font());
-    applyColors(palette());
-    m_selLayer = selLayer;
-    m_selHead = selHead;
-    rebuildSelection();
-    replot(QCustomPlot::rpQueuedReplot);
-    return ok;
-}
-
-bool BlockComparisonPlot::exportPdf(const QString &path)
-{
-    const QSize size = preferredExportSize();
-    return withPrintLook([&] { return plotstyle::savePdf(this, path, size, m_data.title); }, plotstyle::pointsToPixels(size));
-}
-
-bool BlockComparisonPlot::exportSvg(const QString &path)
-{
-    const QSize size = preferredExportSize();
-    return withPrintLook([&] { return plotstyle::saveSvg(this, path, size, m_data.title); }, plotstyle::pointsToPixels(size));
-}
-
-bool BlockComparisonPlot::exportPng(const QString &path, int dpi)
-{
-    const QSize size = preferredExportSize();
-    return withPrintLook([&] { return plotstyle::savePng(this, path, size, dpi); }, plotstyle::pointsToPixels(size));
-}
-
-void BlockComparisonPlot::renderForPrint(QCPPainter *painter, const QSize &size)
-{
-    withPrintLook([&] {
-        plotstyle::drawVector(this, painter, size);
-        return true;
-    }, size);
 }
 
 } // namespace qkov

@@ -2,7 +2,7 @@
 // The four blocks (Q, K, V, O) side by side on one shared colour scale, and
 // the block means as bars: which circuit do the two tasks compete over?
 // Cells answer hover, click and double-click like HeatmapPlot's.
-#include <qcustomplot.h>
+#include "LayerHeadFigure.h"
 
 #include <array>
 #include <vector>
@@ -20,7 +20,7 @@ struct BlockComparisonData
     bool diverging = false;
 };
 
-class BlockComparisonPlot : public QCustomPlot
+class BlockComparisonPlot : public LayerHeadFigure
 {
     Q_OBJECT
 public:
@@ -33,35 +33,29 @@ public:
     void setLogScale(bool log);
     bool logScale() const { return m_log; }
     // Marks (layer, head) in all four maps; (-1, -1) clears the mark.
-    void setSelectedCell(int layer, int head);
-    void applyPalette();
+    void setSelectedCell(int layer, int head) { selectCell(layer, head, m_data.layers, m_data.heads); }
     bool cellAt(const QPoint &pos, int *block, int *layer, int *head) const;
     QPoint cellCenter(int block, int layer, int head) const;
-
-    bool exportPdf(const QString &path);
-    bool exportSvg(const QString &path);
-    bool exportPng(const QString &path, int dpi = 300);
-    void renderForPrint(QCPPainter *painter, const QSize &size);
-    QSize preferredExportSize() const;
+    // Maps of 12 pt cells (7 for large models) and the bar chart below.
+    QSize preferredExportSize() const override;
 
 Q_SIGNALS:
     void cellClicked(int block, int layer, int head);
     void cellDoubleClicked(int block, int layer, int head);
 
 protected:
-    bool event(QEvent *event) override;
+    QString toolTipAt(const QPoint &pos) const override;
+    QString figureTitle() const override { return m_data.title; }
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void updateLayout() override;
 
 private:
-    void applyColors(const QPalette &palette);
-    void applyFonts(const QFont &base);
+    void applyColors(const QPalette &palette) override;
+    void applyFonts(const QFont &base) override;
+    void rebuildSelection() override;
     static bool useGrid(const BlockComparisonData &data);
     void updateScale();
-    void rebuildSelection();
-    template<class Draw>
-    bool withPrintLook(Draw draw, const QSize &pixels);
 
     BlockComparisonData m_data;
     QCPTextElement *m_title = nullptr;
@@ -71,7 +65,6 @@ private:
     QCPBars *m_bars = nullptr;
     bool m_log = false;
     bool m_grid = false; // 2 x 2 maps instead of one row
-    int m_selLayer = -1, m_selHead = -1;
     QList<QCPItemRect *> m_selection;
 };
 

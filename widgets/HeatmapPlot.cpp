@@ -2,9 +2,7 @@
 
 #include "PlotStyle.h"
 
-#include <QHelpEvent>
 #include <QKeyEvent>
-#include <QToolTip>
 #include <cmath>
 
 namespace qkov {
@@ -43,7 +41,7 @@ QCPColorGradient HeatmapPlot::blueWhiteRed()
 }
 
 HeatmapPlot::HeatmapPlot(QWidget *parent)
-    : QCustomPlot(parent), m_map(new QCPColorMap(xAxis, yAxis)), m_scale(new QCPColorScale(this)),
+    : LayerHeadFigure(parent), m_map(new QCPColorMap(xAxis, yAxis)), m_scale(new QCPColorScale(this)),
       m_title(new QCPTextElement(this, QString(), plotstyle::titleFont(font())))
 {
     setAccessibleName(tr("Layer by head heatmap"));
@@ -69,15 +67,8 @@ HeatmapPlot::HeatmapPlot(QWidget *parent)
     auto *group = new QCPMarginGroup(this);
     axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
-    setMouseTracking(true);
     setBaseMinimumSize(QSize(260, 200));
     applyPalette();
-}
-
-void HeatmapPlot::applyPalette()
-{
-    applyColors(palette());
-    replot(QCustomPlot::rpQueuedReplot);
 }
 
 void HeatmapPlot::applyColors(const QPalette &pal)
@@ -138,54 +129,9 @@ void HeatmapPlot::setLogScale(bool log)
     replot();
 }
 
-void HeatmapPlot::setSelectedCell(int layer, int head)
-{
-    const bool valid = layer >= 0 && head >= 0 && layer < m_data.layers && head < m_data.heads;
-    m_selLayer = valid ? layer : -1;
-    m_selHead = valid ? head : -1;
-    rebuildSelection();
-    replot(QCustomPlot::rpQueuedReplot);
-}
-
 void HeatmapPlot::updateRange()
 {
-    double lo = qInf(), hi = -qInf(), minPositive = qInf();
-    for (double v : m_data.values) {
-        if (!std::isfinite(v))
-            continue;
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-        if (v > 0)
-            minPositive = std::min(minPositive, v);
-    }
-    if (!std::isfinite(lo)) {
-        lo = 0;
-        hi = 1;
-    }
-    m_scale->setDataScaleType(m_log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-    if (m_log) {
-        auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-        ticker->setSubTickCount(8);
-        m_scale->axis()->setTicker(ticker);
-        m_scale->axis()->setNumberFormat(QStringLiteral("eb"));
-        m_scale->axis()->setNumberPrecision(0);
-        m_scale->axis()->setLabel(m_data.valueLabel + tr(", log scale"));
-        m_scale->setDataRange(QCPRange(std::isfinite(minPositive) ? minPositive : 1e-12, std::max(hi, minPositive * 10)));
-    } else {
-        const int exponent = plotstyle::displayExponent(std::max(std::abs(lo), std::abs(hi)));
-        auto ticker = QSharedPointer<plotstyle::ScaledTicker>::create(exponent);
-        ticker->setTickCount(5);
-        m_scale->axis()->setTicker(ticker);
-        m_scale->axis()->setNumberFormat(QStringLiteral("g"));
-        m_scale->axis()->setNumberPrecision(4);
-        m_scale->axis()->setLabel(m_data.valueLabel + plotstyle::exponentSuffix(exponent));
-        if (m_data.diverging) {
-            const double m = std::max({std::abs(lo), std::abs(hi), 1e-300});
-            m_scale->setDataRange(QCPRange(-m, m)); // white is exactly 0
-        } else {
-            m_scale->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1));
-        }
-    }
+    fitColorScale(m_scale, {&m_data.values}, m_log, m_data.diverging, m_data.valueLabel);
 }
 
 void HeatmapPlot::rebuildOutlines()
@@ -247,24 +193,15 @@ QString HeatmapPlot::cellToolTip(int layer, int head) const
     return text;
 }
 
-bool HeatmapPlot::event(QEvent *event)
+QString HeatmapPlot::toolTipAt(const QPoint &pos) const
 {
-    if (event->type() == QEvent::ToolTip) {
-        auto *help = static_cast<QHelpEvent *>(event);
-        int l = 0, h = 0;
-        if (cellAt(help->pos(), &l, &h))
-            QToolTip::showText(help->globalPos(), cellToolTip(l, h), this);
-        else
-            QToolTip::hideText();
-        return true;
-    }
-    if (event->type() == QEvent::PaletteChange)
-        applyPalette();
-    if (event->type() == QEvent::FontChange) {
-        applyFonts(font());
-        replot(QCustomPlot::rpQueuedReplot);
-    }
-    return QCustomPlot::event(event);
+    int l = 0, h = 0;
+    return cellAt(pos, &l, &h) ? cellToolTip(l, h) : QString();
+}
+
+void HeatmapPlot::fitTitleForPrint(int width)
+{
+    m_title->setText(width > 0 ? plotstyle::fitTitle(m_data.title, m_title->font(), width) : m_data.title);
 }
 
 void HeatmapPlot::mouseReleaseEvent(QMouseEvent *event)
@@ -323,55 +260,6 @@ QSize HeatmapPlot::preferredExportSize() const
     const int labelWidth = QFontMetrics(labelFont).horizontalAdvance(m_scale->axis()->label()) * 72 / int(plotstyle::layoutDpi());
     const int chrome = twoLines ? 100 : 88;
     return {twoLines ? width : qMax(width, titleWidth), std::max({180, chrome + m_data.layers * cell, chrome + labelWidth + 8})};
-}
-
-template<class Draw>
-bool HeatmapPlot::withPrintLook(Draw draw, const QSize &pixels)
-{
-    const int selLayer = m_selLayer, selHead = m_selHead;
-    m_selLayer = m_selHead = -1;
-    rebuildSelection();
-    applyColors(plotstyle::printPalette());
-    applyFonts(plotstyle::printFont());
-    m_title->setText(plotstyle::fitTitle(m_data.title, m_title->font(), pixels.width() - 12));
-    setViewport(QRect(QPoint(0, 0), pixels));
-    updateLayout();
-    const bool ok = draw();
-    setViewport(rect());
-    m_title->setText(m_data.title);
-    applyFonts(font());
-    applyColors(palette());
-    m_selLayer = selLayer;
-    m_selHead = selHead;
-    rebuildSelection();
-    replot(QCustomPlot::rpQueuedReplot);
-    return ok;
-}
-
-bool HeatmapPlot::exportPdf(const QString &path, int width, int height)
-{
-    const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    return withPrintLook([&] { return plotstyle::savePdf(this, path, size, m_data.title); }, plotstyle::pointsToPixels(size));
-}
-
-bool HeatmapPlot::exportSvg(const QString &path, int width, int height)
-{
-    const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    return withPrintLook([&] { return plotstyle::saveSvg(this, path, size, m_data.title); }, plotstyle::pointsToPixels(size));
-}
-
-bool HeatmapPlot::exportPng(const QString &path, int dpi, int width, int height)
-{
-    const QSize size = width > 0 ? QSize(width, height) : preferredExportSize();
-    return withPrintLook([&] { return plotstyle::savePng(this, path, size, dpi); }, plotstyle::pointsToPixels(size));
-}
-
-void HeatmapPlot::renderForPrint(QCPPainter *painter, const QSize &size)
-{
-    withPrintLook([&] {
-        plotstyle::drawVector(this, painter, size);
-        return true;
-    }, size);
 }
 
 } // namespace qkov

@@ -6,7 +6,7 @@
 // on any colour, the selected head marked with a dashed frame. Arrow keys move
 // the selection, Space/Enter act like a double-click. Used on screen and for
 // PDF/PNG/SVG export (exports are always black on white, without selection).
-#include <qcustomplot.h>
+#include "LayerHeadFigure.h"
 
 #include <QString>
 #include <vector>
@@ -27,7 +27,7 @@ struct HeatmapData
     bool diverging = false;        // signed scores: centre the map on 0
 };
 
-class HeatmapPlot : public QCustomPlot
+class HeatmapPlot : public LayerHeadFigure
 {
     Q_OBJECT
 public:
@@ -46,26 +46,16 @@ public:
     void setLogScale(bool log);
     bool logScale() const { return m_log; }
     // Marks (layer, head) with a dashed frame; (-1, -1) clears the mark.
-    void setSelectedCell(int layer, int head);
-    int selectedLayer() const { return m_selLayer; }
-    int selectedHead() const { return m_selHead; }
-    // Colours follow the widget palette (light/dark); called on palette changes.
-    void applyPalette();
+    void setSelectedCell(int layer, int head) { selectCell(layer, head, m_data.layers, m_data.heads); }
     // The cell under a widget position, or false.
     bool cellAt(const QPoint &pos, int *layer, int *head) const;
     // The widget position of a cell's centre (for tests and accessibility).
     QPoint cellCenter(int layer, int head) const;
     QString cellToolTip(int layer, int head) const;
 
-    // Vector PDF / SVG and raster PNG at `dpi`; sizes in points (1/72 inch).
-    bool exportPdf(const QString &path, int width = 0, int height = 0);
-    bool exportSvg(const QString &path, int width = 0, int height = 0);
-    bool exportPng(const QString &path, int dpi = 300, int width = 0, int height = 0);
-    // Draws the figure (print colours and fonts, no selection) into a painter
-    // in vector mode; `size` in layout pixels (plotstyle::layoutDpi()).
-    void renderForPrint(QCPPainter *painter, const QSize &size);
-    // A size that keeps cells square and labels readable at a paper's column width.
-    QSize preferredExportSize() const;
+    // Cells of 16 pt (9 for large models) and a title that fits on one line
+    // or, broken after its second part, on two.
+    QSize preferredExportSize() const override;
 
     static QCPColorGradient viridis();
     static QCPColorGradient blueWhiteRed();
@@ -75,21 +65,20 @@ Q_SIGNALS:
     void cellDoubleClicked(int layer, int head);
 
 protected:
-    bool event(QEvent *event) override;
+    QString toolTipAt(const QPoint &pos) const override;
+    QString figureTitle() const override { return m_data.title; }
+    void fitTitleForPrint(int width) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void updateLayout() override;
 
 private:
-    void applyColors(const QPalette &palette);
+    void applyColors(const QPalette &palette) override;
+    void applyFonts(const QFont &base) override;
+    void rebuildSelection() override;
     void rebuildOutlines();
-    void rebuildSelection();
     void updateRange();
-    // Print colours and no selection mark while `draw` runs.
-    template<class Draw>
-    bool withPrintLook(Draw draw, const QSize &pixels);
-    void applyFonts(const QFont &base);
 
     HeatmapData m_data;
     QCPColorMap *m_map;
@@ -97,7 +86,6 @@ private:
     QCPTextElement *m_title;
     bool m_log = false;
     QSize m_baseMinimum{260, 200};
-    int m_selLayer = -1, m_selHead = -1;
     QList<QCPItemRect *> m_outlines;
     QList<QCPItemRect *> m_selection;
 };

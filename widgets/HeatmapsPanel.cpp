@@ -254,17 +254,11 @@ void HeatmapsPanel::exportCurrent(const QString &path, int dpi)
         throw Error(path, tr("unsupported figure format; use .pdf, .svg or .png"));
     if (dpi < 36 || dpi > 2400)
         throw Error(path, tr("a PNG resolution of %1 dpi is out of range (36 to 2400)").arg(dpi));
-    bool ok = false;
-    if (currentTab() == CompareTab) {
-        ok = suffix == QLatin1String("pdf")   ? m_comparison->exportPdf(path)
-             : suffix == QLatin1String("svg") ? m_comparison->exportSvg(path)
-                                              : m_comparison->exportPng(path, dpi);
-    } else {
-        HeatmapPlot *plot = m_plots[qBound(0, currentTab(), 3)];
-        ok = suffix == QLatin1String("pdf")   ? plot->exportPdf(path)
-             : suffix == QLatin1String("svg") ? plot->exportSvg(path)
-                                              : plot->exportPng(path, dpi);
-    }
+    LayerHeadFigure *figure = currentTab() == CompareTab ? static_cast<LayerHeadFigure *>(m_comparison)
+                                                         : m_plots[qBound(0, currentTab(), 3)];
+    const bool ok = suffix == QLatin1String("pdf")   ? figure->exportPdf(path)
+                    : suffix == QLatin1String("svg") ? figure->exportSvg(path)
+                                                     : figure->exportPng(path, dpi);
     if (!ok || QFileInfo(path).size() == 0)
         throw Error(path, tr("could not write the figure (check the folder exists and is writable)"));
 }

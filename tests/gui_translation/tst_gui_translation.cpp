@@ -6,6 +6,7 @@
 // buttons, with no label or button cut off, on a light and a dark palette,
 // on stories260K with a real analysis (screenshots in the build folder).
 #include "AnalysisSettingsPanel.h"
+#include "DarkPalette.h"
 #include "FreezeGrid.h"
 #include "FreezingPanel.h"
 #include "HeatmapPlot.h"
@@ -37,27 +38,6 @@ using namespace qkov;
 namespace {
 
 const QString kTsPath = QStringLiteral(QKOV_SOURCE_DIR "/translations/qkov_de.ts");
-
-QPalette darkPalette()
-{
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(45, 45, 48));
-    p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-    p.setColor(QPalette::Base, QColor(30, 30, 32));
-    p.setColor(QPalette::AlternateBase, QColor(50, 50, 54));
-    p.setColor(QPalette::Text, QColor(230, 230, 230));
-    p.setColor(QPalette::Button, QColor(55, 55, 60));
-    p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-    p.setColor(QPalette::Mid, QColor(90, 90, 95));
-    p.setColor(QPalette::Highlight, QColor(61, 130, 200));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
-    p.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
-    p.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
-    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-        p.setColor(QPalette::Disabled, role, QColor(125, 125, 128));
-    return p;
-}
 
 // Widgets whose text is cut: a label or button narrower than its text needs.
 QStringList clippedTexts(QWidget *root)
@@ -246,7 +226,7 @@ private Q_SLOTS:
         QFETCH(bool, dark);
         if (dark) {
             QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-            QApplication::setPalette(darkPalette());
+            QApplication::setPalette(test::darkPalette());
         }
         // main()'s path: the preference decides, installUiTranslators() applies it before the window exists.
         Preferences::instance().setLanguage(QStringLiteral("de"));

@@ -4,6 +4,7 @@
 // circuit, the conflicts table sorts, filters, copies and exports, and the
 // figure and report PDFs render to something that is not blank.
 #include "AttentionPatternPlot.h"
+#include "DarkPalette.h"
 #include "BlockComparisonPlot.h"
 #include "ConflictsPanel.h"
 #include "Error.h"
@@ -245,12 +246,7 @@ private Q_SLOTS:
             QVERIFY(panel.grab().save(QDir(screenshotDir()).filePath(QStringLiteral("heatmaps_tab%1.png").arg(tab))));
         }
         // Dark palette: the plots follow it.
-        QPalette dark;
-        dark.setColor(QPalette::Window, QColor(37, 37, 38));
-        dark.setColor(QPalette::Base, QColor(30, 30, 30));
-        dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
-        dark.setColor(QPalette::Text, QColor(230, 230, 230));
-        panel.setPalette(dark);
+        panel.setPalette(test::darkPalette());
         panel.setCurrentTab(1);
         QCoreApplication::processEvents();
         QCOMPARE(panel.heatmap(1)->xAxis->tickLabelColor(), QColor(230, 230, 230));
