@@ -44,7 +44,7 @@ quint64 JobRunner::startErased(const QString &kind, const QString &title, std::f
     Q_EMIT jobStarted(running.info);
 
     m_pool.start(QRunnable::create([self, id, context, work = std::move(work), deliver = std::move(deliver),
-                                    onError = std::move(onError)] {
+                                    onError = std::move(onError)]() mutable {
         JobOutcome outcome = JobOutcome::Succeeded;
         QString message;
         try {
@@ -64,8 +64,14 @@ quint64 JobRunner::startErased(const QString &kind, const QString &title, std::f
         }
         if (outcome == JobOutcome::Succeeded && context->isCancelled())
             outcome = JobOutcome::Cancelled; // finished after a cancel: its result is stale
+        // What the work held (a model, its share of the result) goes now, on
+        // this thread, and the result travels only with the delivery: nothing
+        // of it is left for the pool to free whenever it deletes the runnable,
+        // possibly after the receiver has used and dropped the result.
+        work = nullptr;
         if (self)
-            QMetaObject::invokeMethod(self, [self, id, outcome, message, deliver, onError] {
+            QMetaObject::invokeMethod(self, [self, id, outcome, message, deliver = std::move(deliver),
+                                             onError = std::move(onError)] {
                 if (self)
                     self->complete(id, outcome, message, deliver, onError);
             }, Qt::QueuedConnection);
