@@ -6,10 +6,11 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <QThread>
+
 #include <dlfcn.h>
 #include <cstdlib>
 #include <mutex>
-#include <thread>
 
 namespace qkov {
 
@@ -30,8 +31,7 @@ int ComputeSettings::effectiveThreads() const
 {
     if (threads > 0)
         return threads;
-    const unsigned cores = std::thread::hardware_concurrency();
-    return cores > 0 ? int(cores) : 1;
+    return std::max(1, QThread::idealThreadCount()); // honours sched_getaffinity
 }
 
 c10::Device ComputeSettings::parsedDevice() const

@@ -10,9 +10,11 @@ namespace qkov {
 struct ComputeSettings
 {
     QString device = QStringLiteral("cpu"); // "cpu", "cuda", "cuda:0", ...
-    int threads = 0;                        // 0 = every core of the machine
+    int threads = 0;                        // 0 = every core this process may use
 
-    // The thread count that apply() uses: `threads`, or all cores when 0.
+    // The thread count that apply() uses: `threads`, or when 0 the cores of
+    // the process's CPU affinity (taskset, a container's cpuset), not every
+    // core of the machine: more threads than cores slows GEMMs down.
     int effectiveThreads() const;
     // Parses `device`; throws qkov::Error("--device", ...) when it is not a
     // device name or the device is not available in this build.

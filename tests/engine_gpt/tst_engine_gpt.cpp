@@ -13,6 +13,7 @@
 #include "engine/TransformerModel.h"
 #include "structure/ArchitectureFamily.h"
 
+#include <sched.h>
 #include <ATen/Parallel.h>
 #include <QtTest>
 #include <dlfcn.h>
@@ -345,6 +346,22 @@ void TestEngineGpt::computeSettingsDriveEveryPool()
         QCOMPARE(get(), 1);
     s.threads = 0;
     QVERIFY(s.effectiveThreads() >= 1);
+#ifdef __linux__
+    // "All cores" are the cores the process may run on.
+    cpu_set_t all, one;
+    QCOMPARE(sched_getaffinity(0, sizeof all, &all), 0);
+    QCOMPARE(s.effectiveThreads(), CPU_COUNT(&all));
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &all)) {
+            CPU_SET(cpu, &one);
+            break;
+        }
+    QCOMPARE(sched_setaffinity(0, sizeof one, &one), 0);
+    const int pinned = s.effectiveThreads();
+    QCOMPARE(sched_setaffinity(0, sizeof all, &all), 0);
+    QCOMPARE(pinned, 1);
+#endif
     QVERIFY(s.parsedDevice().is_cpu());
     s.threads = -1;
     QVERIFY_THROWS_EXCEPTION(Error, s.apply());
