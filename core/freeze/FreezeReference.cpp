@@ -9,7 +9,7 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
-#include <QMutexLocker>
+#include <mutex>
 
 #include <algorithm>
 
@@ -168,26 +168,26 @@ std::shared_ptr<const FreezeReference> FreezeReferenceCache::reference(const std
     }
     const QByteArray key = hash.result();
     {
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard<std::mutex> lock(m_mutex);
         if (auto found = m_entries.value(key))
             return found;
     }
     // Computed outside the lock: a long reference run must not block other readers.
     auto computed = FreezeReference::compute(m_model, sequences, options, job);
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard<std::mutex> lock(m_mutex);
     m_entries.insert(key, computed);
     return computed;
 }
 
 int FreezeReferenceCache::size() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard<std::mutex> lock(m_mutex);
     return int(m_entries.size());
 }
 
 void FreezeReferenceCache::clear()
 {
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard<std::mutex> lock(m_mutex);
     m_entries.clear();
 }
 

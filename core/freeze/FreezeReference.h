@@ -10,7 +10,7 @@
 
 #include <QByteArray>
 #include <QHash>
-#include <QMutex>
+#include <mutex>
 #include <array>
 #include <memory>
 #include <vector>
@@ -89,7 +89,7 @@ public:
 
 private:
     const TransformerModel &m_model;
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex; // std: ThreadSanitizer sees pthread mutexes, not Debian Qt's futexes
     QHash<QByteArray, std::shared_ptr<const FreezeReference>> m_entries;
 };
 

@@ -1,6 +1,6 @@
 #include "JobContext.h"
 
-#include <QMutexLocker>
+#include <mutex>
 
 namespace qkov {
 
@@ -13,7 +13,7 @@ JobContext::JobContext(ProgressSink sink) : m_sink(std::move(sink))
 void JobContext::setStage(const QString &stage)
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard<std::mutex> lock(m_mutex);
         m_progress.stage = stage;
         m_progress.fraction = 0.0;
         m_progress.etaSeconds = -1;
@@ -26,7 +26,7 @@ void JobContext::setStage(const QString &stage)
 void JobContext::setProgress(double fraction)
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard<std::mutex> lock(m_mutex);
         m_progress.fraction = fraction;
         // ETA of the current stage from its own elapsed time: stages differ in speed.
         const double elapsed = m_stageStarted.elapsed() / 1000.0;
@@ -39,7 +39,7 @@ void JobContext::setProgress(double fraction)
 
 JobProgress JobContext::progress() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard<std::mutex> lock(m_mutex);
     return m_progress;
 }
 
@@ -49,7 +49,7 @@ void JobContext::emitProgress(bool force)
         return;
     JobProgress copy;
     {
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard<std::mutex> lock(m_mutex);
         if (!force && m_lastEmit.isValid() && m_lastEmit.elapsed() < 50)
             return;
         m_lastEmit.start();

@@ -3,7 +3,7 @@
 // Jobs call checkCancelled() at least every ~100 ms of work so that a cancel
 // takes effect within 200 ms.
 #include <QElapsedTimer>
-#include <QMutex>
+#include <mutex>
 #include <QString>
 #include <atomic>
 #include <exception>
@@ -49,7 +49,7 @@ private:
 
     ProgressSink m_sink;
     std::atomic<bool> m_cancelled{false};
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex; // std: ThreadSanitizer sees pthread mutexes, not Debian Qt's futexes
     JobProgress m_progress;
     QElapsedTimer m_started;
     QElapsedTimer m_lastEmit;

@@ -1,11 +1,24 @@
 #include "JobRunner.h"
 
+#include "ThreadHandoff.h"
+
 #include <QCoreApplication>
-#include <QMetaObject>
 #include <QRunnable>
 #include <new>
 
 namespace qkov {
+
+namespace {
+// The pool hand-off's token: an address both sides know without reading the
+// runnable's captures (reading one to find a token would precede the acquire).
+const char kPoolToken = 0;
+}
+
+QEvent::Type JobRunner::JobEvent::eventType()
+{
+    static const auto type = QEvent::Type(QEvent::registerEventType());
+    return type;
+}
 
 JobRunner::JobRunner(QObject *parent) : QObject(parent)
 {
@@ -33,18 +46,18 @@ quint64 JobRunner::startErased(const QString &kind, const QString &title, std::f
 
     QPointer<JobRunner> self(this);
     auto context = std::make_shared<JobContext>([self, id](const JobProgress &p) {
-        if (self)
-            QMetaObject::invokeMethod(self, [self, id, p] {
-                if (self && self->m_running.contains(id))
-                    Q_EMIT self->jobProgress(id, p);
-            }, Qt::QueuedConnection);
+        post(self, [id, p](JobRunner &runner) {
+            if (runner.m_running.contains(id))
+                Q_EMIT runner.jobProgress(id, p);
+        });
     });
     Running running{{id, kind, title}, context};
     m_running.insert(id, running);
     Q_EMIT jobStarted(running.info);
 
-    m_pool.start(QRunnable::create([self, id, context, work = std::move(work), deliver = std::move(deliver),
-                                    onError = std::move(onError)]() mutable {
+    QRunnable *runnable = QRunnable::create([self, id, context, work = std::move(work), deliver = std::move(deliver),
+                                             onError = std::move(onError)]() mutable {
+        handoff::acquire(&kPoolToken);
         JobOutcome outcome = JobOutcome::Succeeded;
         QString message;
         try {
@@ -69,14 +82,34 @@ quint64 JobRunner::startErased(const QString &kind, const QString &title, std::f
         // of it is left for the pool to free whenever it deletes the runnable,
         // possibly after the receiver has used and dropped the result.
         work = nullptr;
-        if (self)
-            QMetaObject::invokeMethod(self, [self, id, outcome, message, deliver = std::move(deliver),
-                                             onError = std::move(onError)] {
-                if (self)
-                    self->complete(id, outcome, message, deliver, onError);
-            }, Qt::QueuedConnection);
-    }));
+        post(self, [id, outcome, message, deliver = std::move(deliver), onError = std::move(onError)](JobRunner &runner) {
+            runner.complete(id, outcome, message, deliver, onError);
+        });
+    });
+    handoff::release(&kPoolToken); // the runnable, captures included, is built
+    m_pool.start(runnable);
     return id;
+}
+
+void JobRunner::post(const QPointer<JobRunner> &runner, std::function<void(JobRunner &)> apply)
+{
+    // The runner outlives its workers (its destructor waits for them), so a
+    // worker finds it alive or already cleared.
+    if (!runner)
+        return;
+    auto *event = new JobEvent(std::move(apply));
+    handoff::release(event); // built: everything in it is visible to the receiver
+    QCoreApplication::postEvent(runner, event);
+}
+
+bool JobRunner::event(QEvent *event)
+{
+    if (event->type() != JobEvent::eventType())
+        return QObject::event(event);
+    auto *message = static_cast<JobEvent *>(event);
+    handoff::acquire(message);
+    message->apply(*this);
+    return true;
 }
 
 void JobRunner::complete(quint64 id, JobOutcome outcome, const QString &message, const std::function<void()> &deliver,

@@ -6,7 +6,7 @@
 
 #include "Error.h"
 
-#include <QMutex>
+#include <mutex>
 #include <queue>
 
 namespace qkov::tok {
@@ -46,7 +46,7 @@ public:
         }
         const bool cacheable = word.size() <= kMaxCachedWordLength;
         if (cacheable) {
-            QMutexLocker lock(&m_cacheMutex);
+            std::lock_guard<std::mutex> lock(m_cacheMutex);
             const auto it = m_cache.constFind(word);
             if (it != m_cache.cend()) {
                 ids.insert(ids.end(), it->begin(), it->end());
@@ -56,7 +56,7 @@ public:
         std::vector<int> wordIds = mergeWord(word);
         ids.insert(ids.end(), wordIds.begin(), wordIds.end());
         if (cacheable) {
-            QMutexLocker lock(&m_cacheMutex);
+            std::lock_guard<std::mutex> lock(m_cacheMutex);
             if (m_cache.size() >= kMaxCacheEntries)
                 m_cache.clear();
             m_cache.insert(word, std::move(wordIds));
@@ -66,7 +66,7 @@ public:
 private:
     static constexpr qsizetype kMaxCachedWordLength = 256;
     static constexpr qsizetype kMaxCacheEntries = 65536;
-    mutable QMutex m_cacheMutex;
+    mutable std::mutex m_cacheMutex; // std: visible to ThreadSanitizer
     mutable QHash<QString, std::vector<int>> m_cache;
 
     struct Symbol
