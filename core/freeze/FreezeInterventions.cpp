@@ -45,7 +45,9 @@ at::Tensor resampledRows(const at::Tensor &pool, int64_t source, int64_t sourceL
                          const HeadStatistics &stats, int64_t T)
 {
     const int64_t own = std::min(T, sourceLength);
-    std::vector<at::Tensor> parts = {pool[source].narrow(0, 0, own)};
+    std::vector<at::Tensor> parts;
+    parts.reserve(3); // (an initializer list here trips GCC 12's -Warray-bounds)
+    parts.push_back(pool[source].narrow(0, 0, own));
     const int64_t known = std::min(T, stats.positionMean.size(0));
     if (known > own)
         parts.push_back(stats.positionMean.narrow(0, own, known - own));
