@@ -65,7 +65,7 @@ private Q_SLOTS:
         QCOMPARE(raw.metadata.value(QStringLiteral("qkov.version")).toString(), QStringLiteral("1"));
         const int L = 5, H = 8, nA = 12, nB = 12;
         const QJsonObject blocks = summary.value(QStringLiteral("blocks")).toObject();
-        for (const QString b : {QStringLiteral("Q"), QStringLiteral("K"), QStringLiteral("V"), QStringLiteral("O")}) {
+        for (const QString &b : {QStringLiteral("Q"), QStringLiteral("K"), QStringLiteral("V"), QStringLiteral("O")}) {
             const auto expect = [&](const QString &name, const char *dtype, std::vector<int64_t> shape) {
                 QVERIFY2(raw.tensors.contains(name), qPrintable(name));
                 QCOMPARE(raw.tensors[name].dtype, QLatin1String(dtype));

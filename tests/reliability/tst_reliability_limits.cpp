@@ -163,7 +163,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString path = dir.filePath(QStringLiteral("tokenizer.json"));
-        for (const QByteArray id : {QByteArray("5.55556e+10"), QByteArray("2147483648"), QByteArray("1e300")}) {
+        for (const QByteArray &id : {QByteArray("5.55556e+10"), QByteArray("2147483648"), QByteArray("1e300")}) {
             writeBytes(path, "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":" + id + "},\"merges\":[]}}");
             const QString message = errorOf([&] { Tokenizer::fromFiles(path); });
             QVERIFY2(message == path + QStringLiteral(": the BPE vocabulary gives \"b\" an invalid id."), qPrintable(message));
