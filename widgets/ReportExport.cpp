@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "FigureExport.h"
+#include "PlotStyle.h"
 #include "itemmodels/ConflictsModel.h"
 #include "session/AnalysisResult.h"
 
@@ -315,19 +316,31 @@ void writeTopHeads(ReportPainter &out, const AnalysisResult &r, int b)
     std::partial_sort(order.begin(), order.begin() + long(shown), order.end(),
                       [&](size_t a, size_t c) { return block.heatmap[a] > block.heatmap[c]; });
     const auto at = [](const std::vector<double> &v, size_t i) { return i < v.size() ? v[i] : qQNaN(); };
+    // Scores and CIs in the unit of the block's heatmap scale (x 10^e), with
+    // fixed decimals, so that the column reads and aligns like the figure.
+    double largest = 0;
+    for (size_t k = 0; k < shown; ++k)
+        if (std::isfinite(block.heatmap[order[k]]))
+            largest = std::max(largest, double(std::abs(block.heatmap[order[k]])));
+    const int exponent = plotstyle::displayExponent(largest);
+    const double unit = std::pow(10.0, exponent);
+    const auto number = [&](double v, int decimals, int digits) {
+        return exponent != 0 ? QString::number(v / unit, 'f', decimals) : QString::number(v, 'g', digits);
+    };
     QList<QStringList> rows;
     for (size_t k = 0; k < shown; ++k) {
         const size_t i = order[k];
         rows << QStringList{QString::number(int(i) / r.heads), QString::number(int(i) % r.heads),
-                            QString::number(block.heatmap[i], 'g', 4),
-                            QStringLiteral("[%1, %2]").arg(at(block.ciLow, i), 0, 'g', 3).arg(at(block.ciHigh, i), 0, 'g', 3),
+                            number(block.heatmap[i], 3, 4),
+                            QStringLiteral("[%1, %2]").arg(number(at(block.ciLow, i), 2, 3), number(at(block.ciHigh, i), 2, 3)),
                             QString::number(at(block.z, i), 'f', 2), QString::number(at(block.pvalue, i), 'g', 3),
                             QString::number(at(block.qvalue, i), 'g', 3),
                             i < block.flagged.size() && block.flagged[i] ? ReportExportText::tr("yes") : ReportExportText::tr("no")};
     }
     out.heading(ReportExportText::tr("Highest-scoring heads of block %1").arg(AnalysisResult::blockName(b)), 11);
     const auto R = Qt::AlignRight;
-    out.table({ReportExportText::tr("Layer"), ReportExportText::tr("Head"), ReportExportText::tr("Score"), ReportExportText::tr("95% CI"), ReportExportText::tr("z"), ReportExportText::tr("p"), ReportExportText::tr("q"), ReportExportText::tr("FDR")}, {1, 1, 2, 3, 1.5, 1.5, 1.5, 1},
+    out.table({ReportExportText::tr("Layer"), ReportExportText::tr("Head"), ReportExportText::tr("Score") + plotstyle::exponentSuffix(exponent),
+               ReportExportText::tr("95% CI") + plotstyle::exponentSuffix(exponent), ReportExportText::tr("z"), ReportExportText::tr("p"), ReportExportText::tr("q"), ReportExportText::tr("FDR")}, {1, 1, 2, 3, 1.5, 1.5, 1.5, 1},
               rows, {R, R, R, R, R, R, R, Qt::AlignHCenter}, 9);
 }
 

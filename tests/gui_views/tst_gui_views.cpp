@@ -10,6 +10,7 @@
 #include "Error.h"
 #include "HeatmapPlot.h"
 #include "HeatmapsPanel.h"
+#include "PlotStyle.h"
 #include "ReportExport.h"
 #include "WorkbenchDocument.h"
 #include "itemmodels/ConflictsFilterProxy.h"
@@ -426,6 +427,22 @@ private Q_SLOTS:
             if (image.isNull())
                 break;
             QVERIFY2(nonWhitePixels(image) > 500, qPrintable(QStringLiteral("page %1 is blank").arg(page)));
+        }
+        // Block K's page lists its top heads in the unit of its colour scale.
+        const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+        if (!pdftotext.isEmpty()) {
+            QProcess p;
+            p.start(pdftotext, {QStringLiteral("-f"), QStringLiteral("3"), QStringLiteral("-l"), QStringLiteral("3"), pdf,
+                                QStringLiteral("-")});
+            QVERIFY(p.waitForFinished(30000));
+            const QString text = QString::fromUtf8(p.readAllStandardOutput());
+            const std::vector<float> &k = m_result->blocks[1].heatmap;
+            const double top = *std::max_element(k.begin(), k.end());
+            const int exponent = plotstyle::displayExponent(top);
+            QVERIFY2(text.contains(QStringLiteral("Score") + plotstyle::exponentSuffix(exponent)), qPrintable(text));
+            QVERIFY2(text.contains(exponent != 0 ? QString::number(top / std::pow(10.0, exponent), 'f', 3)
+                                                 : QString::number(top, 'g', 4)),
+                     qPrintable(text));
         }
         QVERIFY_THROWS_EXCEPTION(Error, exportReport(AnalysisResult(), dir.filePath(QStringLiteral("empty.pdf"))));
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("empty.pdf"))));
