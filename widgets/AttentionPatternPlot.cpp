@@ -30,11 +30,17 @@ AttentionPatternPlot::AttentionPatternPlot(QWidget *parent)
       m_baselineRect(axisRect()), m_frozenRect(new QCPAxisRect(this)), m_scale(new QCPColorScale(this))
 {
     setAccessibleName(tr("Attention pattern of the selected head, baseline and frozen"));
-    plotLayout()->insertRow(0);
+    // The title above a row of its own: in the row's first column it would
+    // widen the baseline's column to its text and squeeze the frozen one.
+    plotLayout()->take(m_baselineRect);
+    plotLayout()->simplify();
+    auto *maps = new QCPLayoutGrid;
     plotLayout()->addElement(0, 0, m_title);
-    plotLayout()->addElement(1, 1, m_frozenRect);
-    plotLayout()->addElement(1, 2, m_scale);
-    plotLayout()->setColumnStretchFactor(2, 0.08);
+    plotLayout()->addElement(1, 0, maps);
+    maps->addElement(0, 0, m_baselineRect);
+    maps->addElement(0, 1, m_frozenRect);
+    maps->addElement(0, 2, m_scale);
+    maps->setColumnStretchFactor(2, 0.08);
     m_title->setLayer(QStringLiteral("main"));
     m_scale->setType(QCPAxis::atRight);
     m_scale->setDataRange(QCPRange(0, 1));
@@ -53,6 +59,10 @@ AttentionPatternPlot::AttentionPatternPlot(QWidget *parent)
     for (QCPLayoutElement *e : {static_cast<QCPLayoutElement *>(m_baselineRect), static_cast<QCPLayoutElement *>(m_frozenRect),
                                 static_cast<QCPLayoutElement *>(m_scale)})
         e->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    // Equal left margins: the two patterns get cells of one size.
+    auto *left = new QCPMarginGroup(this);
+    m_baselineRect->setMarginGroup(QCP::msLeft, left);
+    m_frozenRect->setMarginGroup(QCP::msLeft, left);
     setMouseTracking(true);
     // The rects' sizes are known after a layout: thin the labels to them,
     // and draw once more when that changed them.
@@ -165,7 +175,9 @@ void AttentionPatternPlot::setPatterns(const QString &title, const QStringList &
             axis->setTickLabels(true);
             axis->setRange(-0.5, T - 0.5);
         }
-    m_frozenRect->axis(QCPAxis::atLeft)->setLabel(QString()); // the rows are the baseline's
+    // The rows are the baseline's, right beside it: the room goes to the cells.
+    m_frozenRect->axis(QCPAxis::atLeft)->setLabel(QString());
+    m_frozenRect->axis(QCPAxis::atLeft)->setTickLabels(false);
     m_baseline->setVisible(true);
     m_frozen->setVisible(true);
     replot(QCustomPlot::rpQueuedReplot);
