@@ -7,7 +7,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QScrollArea>
-#include <QHBoxLayout>
 #include <QVBoxLayout>
 
 namespace qkov {
@@ -38,20 +37,19 @@ ModelOverview::ModelOverview(QWidget *parent)
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_label->setWordWrap(true);
-    m_label->setContentsMargins(24, 24, 24, 8);
-    m_gridTitle->setContentsMargins(24, 8, 24, 4);
     QFont bold = m_gridTitle->font();
     bold.setBold(true);
     m_gridTitle->setFont(bold);
     auto *content = new QWidget(this);
+    // The margins are the layout's: a selectable QLabel loses its own
+    // contents margins when a layout takes it.
     auto *column = new QVBoxLayout(content);
-    column->setContentsMargins(0, 0, 0, 0);
+    column->setContentsMargins(24, 24, 24, 24);
+    column->setSpacing(8);
     column->addWidget(m_label);
+    column->addSpacing(8);
     column->addWidget(m_gridTitle);
-    auto *gridRow = new QHBoxLayout;
-    gridRow->setContentsMargins(24, 0, 24, 24);
-    gridRow->addWidget(m_grid, 1);
-    column->addLayout(gridRow);
+    column->addWidget(m_grid, 1);
     column->addStretch(1);
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(content);

@@ -10,6 +10,8 @@
 #include "Error.h"
 #include "HeatmapPlot.h"
 #include "HeatmapsPanel.h"
+#include "ModelOverview.h"
+#include "model/ModelLoader.h"
 #include "PlotStyle.h"
 #include "ReportExport.h"
 #include "WorkbenchDocument.h"
@@ -24,6 +26,10 @@
 #include <QDir>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QTabWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -369,6 +375,36 @@ private Q_SLOTS:
         QCOMPARE(ticksOf(QCPAxis::atBottom).size(), T);
         const QString longLabel = ticksOf(QCPAxis::atBottom).value(7);
         QVERIFY2(longLabel.endsWith(QChar(0x2026)) && longLabel.startsWith(QChar(0x2423)), qPrintable(longLabel));
+    }
+
+    // The overview opens at its top-left corner, the title inside the margin.
+    void modelOverviewShowsTheModelFromItsCorner()
+    {
+        const LoadedModel model = loadModel(QStringLiteral(QKOV_SHARED_DIR "/models/stories260K"));
+        QTabWidget tabs;
+        auto *overview = new ModelOverview;
+        tabs.addTab(new QWidget, QStringLiteral("first"));
+        tabs.addTab(overview, QStringLiteral("overview"));
+        tabs.resize(536, 420);
+        tabs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        overview->showModel(model);
+        tabs.setCurrentIndex(1);
+        QCoreApplication::processEvents();
+        QVERIFY2(overview->text().contains(QStringLiteral("stories260K")), qPrintable(overview->text()));
+        auto *scroll = overview->findChild<QScrollArea *>();
+        QVERIFY(scroll);
+        // Every text inside a margin and whole (a word-wrapped label given less
+        // height than it needs clips its last rows).
+        for (QLabel *label : overview->findChildren<QLabel *>()) {
+            QVERIFY2(label->x() + label->contentsMargins().left() >= 16, qPrintable(label->text().left(40)));
+            QVERIFY2(label->height() >= label->heightForWidth(label->width()), qPrintable(label->text().left(40)));
+        }
+        const QLabel *table = overview->findChildren<QLabel *>().front();
+        QVERIFY(table->y() + table->contentsMargins().top() >= 16);
+        QCOMPARE(scroll->horizontalScrollBar()->value(), 0);
+        QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+        QVERIFY(tabs.grab().save(QDir(screenshotDir()).filePath(QStringLiteral("model_overview.png"))));
     }
 
     void figureExports()
