@@ -85,6 +85,41 @@ void HeatmapPlot::updateLayout()
     QCustomPlot::updateLayout();
     // Square cells at any widget or export size (the axis rect is known only now).
     plotstyle::fitSquareCells(axisRect(), xAxis, yAxis, m_data.heads, m_data.layers);
+    // Labels fitted to the sizes just laid out, once per size: they change
+    // the margins, and with them the sizes, which must not start a cycle.
+    if (viewport().size() != m_labelledAt) {
+        m_labelledAt = viewport().size();
+        if (fitLabelsToCells())
+            replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+bool HeatmapPlot::fitLabelsToCells()
+{
+    bool changed = false;
+    // As many colour-scale ticks as its height holds.
+    if (const int height = m_scale->rect().height(); height > 0) {
+        const int lineHeight = QFontMetrics(m_scale->axis()->tickLabelFont()).height();
+        const int ticks = qBound(2, int(height / (2.5 * lineHeight)), 5);
+        changed = ticks != m_scale->axis()->ticker()->tickCount();
+        m_scale->axis()->ticker()->setTickCount(ticks);
+    }
+    // Layer and head numbers thinned to the cells' size, so that small cells
+    // (the probe's overview) do not print numbers over each other.
+    if (m_data.layers > 0 && axisRect()->height() > 0 && yAxis->range().size() > 0) {
+        const QFontMetrics metrics(yAxis->tickLabelFont());
+        const double cell = axisRect()->height() / yAxis->range().size(); // square cells
+        const int layerStep = std::max(1, int(std::ceil(metrics.height() / cell)));
+        const int headStep = std::max(1, int(std::ceil(1.4 * metrics.horizontalAdvance(QString::number(m_data.heads - 1)) / cell)));
+        if (layerStep != m_layerLabelStep || headStep != m_headLabelStep) {
+            m_layerLabelStep = layerStep;
+            m_headLabelStep = headStep;
+            yAxis->setTicker(plotstyle::indexTicker(m_data.layers, layerStep));
+            xAxis->setTicker(plotstyle::indexTicker(m_data.heads, headStep));
+            changed = true;
+        }
+    }
+    return changed;
 }
 
 void HeatmapPlot::applyFonts(const QFont &base)
@@ -110,10 +145,13 @@ void HeatmapPlot::setData(const HeatmapData &data)
         m_log = false;
     xAxis->setTicker(plotstyle::indexTicker(data.heads));
     yAxis->setTicker(plotstyle::indexTicker(data.layers));
+    m_layerLabelStep = m_headLabelStep = 1;
+    m_labelledAt = QSize();
     xAxis->setRange(-0.5, data.heads - 0.5);
     yAxis->setRange(-0.5, data.layers - 0.5);
-    // Cells stay at least 16 px on screen; labels and scale need ~150 px.
-    setMinimumSize(qMax(m_baseMinimum.width(), 150 + 16 * data.heads), qMax(m_baseMinimum.height(), 110 + 16 * data.layers));
+    // Cells keep their minimum size on screen; labels and scale need ~150 px.
+    setMinimumSize(qMax(m_baseMinimum.width(), 150 + m_minimumCell * data.heads),
+                   qMax(m_baseMinimum.height(), 110 + m_minimumCell * data.layers));
     if (m_selLayer >= data.layers || m_selHead >= data.heads)
         m_selLayer = m_selHead = -1;
     updateRange();
@@ -132,6 +170,7 @@ void HeatmapPlot::setLogScale(bool log)
 void HeatmapPlot::updateRange()
 {
     fitColorScale(m_scale, {&m_data.values}, m_log, m_data.diverging, m_data.valueLabel);
+    m_labelledAt = QSize(); // a new ticker: fit it at the next layout
 }
 
 void HeatmapPlot::rebuildOutlines()

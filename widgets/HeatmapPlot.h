@@ -34,12 +34,15 @@ public:
     explicit HeatmapPlot(QWidget *parent = nullptr);
 
     void setData(const HeatmapData &data);
-    // The smallest size whatever the data (cells still get at least 16 px).
+    // The smallest size whatever the data (cells still get at least
+    // minimumCellSize() px: 16 by default, less for a small overview).
     void setBaseMinimumSize(const QSize &size)
     {
         m_baseMinimum = size;
         setMinimumSize(size);
     }
+    void setMinimumCellSize(int pixels) { m_minimumCell = qMax(1, pixels); }
+    int minimumCellSize() const { return m_minimumCell; }
     const HeatmapData &heatmapData() const { return m_data; }
     QCPColorMap *colorMap() const { return m_map; }
     QCPColorScale *colorScale() const { return m_scale; }
@@ -78,6 +81,9 @@ private:
     void applyFonts(const QFont &base) override;
     void rebuildSelection() override;
     void rebuildOutlines();
+    // Colour-scale tick count and label thinning for the laid-out sizes;
+    // true when anything changed.
+    bool fitLabelsToCells();
     void updateRange();
 
     HeatmapData m_data;
@@ -86,6 +92,9 @@ private:
     QCPTextElement *m_title;
     bool m_log = false;
     QSize m_baseMinimum{260, 200};
+    int m_minimumCell = 16;
+    int m_layerLabelStep = 1, m_headLabelStep = 1; // label thinning of the last layout
+    QSize m_labelledAt; // the viewport size the labels were fitted to
     QList<QCPItemRect *> m_outlines;
     QList<QCPItemRect *> m_selection;
 };

@@ -101,9 +101,12 @@ bool LayerHeadFigure::withPrintLook(const std::function<bool()> &draw, const QSi
     applyFonts(plotstyle::printFont());
     fitTitleForPrint(pixels.width() - 12);
     setViewport(QRect(QPoint(0, 0), pixels));
+    // Twice: label thinning and tick counts read the sizes of the last layout.
+    updateLayout();
     updateLayout();
     const bool ok = draw();
     setViewport(rect());
+    updateLayout();
     fitTitleForPrint(0);
     applyFonts(font());
     applyColors(palette());

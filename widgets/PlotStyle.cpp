@@ -45,10 +45,10 @@ QFont titleFont(const QFont &base)
     return f;
 }
 
-QSharedPointer<QCPAxisTickerText> indexTicker(int count)
+QSharedPointer<QCPAxisTickerText> indexTicker(int count, int minimumStep)
 {
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    const int step = count > 48 ? 8 : count > 24 ? 4 : count > 12 ? 2 : 1;
+    const int step = std::max(minimumStep, count > 48 ? 8 : count > 24 ? 4 : count > 12 ? 2 : 1);
     for (int i = 0; i < count; i += step)
         ticker->addTick(i, QString::number(i));
     return ticker;

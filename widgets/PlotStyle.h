@@ -18,8 +18,9 @@ void colorAxis(QCPAxis *axis, const QPalette &palette);
 void setAxisFonts(QCPAxis *axis, const QFont &base);
 QFont titleFont(const QFont &base);
 
-// Ticks at 0..count-1 labelled with their index; every k-th label when dense.
-QSharedPointer<QCPAxisTickerText> indexTicker(int count);
+// Ticks at 0..count-1 labelled with their index; every k-th label when
+// dense (by count, and at least every minimumStep-th).
+QSharedPointer<QCPAxisTickerText> indexTicker(int count, int minimumStep = 1);
 
 // Two nested rectangles around cell (col,row) of an axis pair: a black outer
 // and a white inner solid line (FDR flag), readable on any colour.

@@ -83,7 +83,7 @@ ProbePanel::ProbePanel(WorkbenchDocument *document, QWidget *parent)
     m_top->setHorizontalHeaderLabels({tr("Baseline"), tr("p"), tr("Frozen"), tr("p")});
     m_top->horizontalHeaderItem(0)->setToolTip(tr("Most likely next tokens after the prompt, without freezing"));
     m_top->horizontalHeaderItem(2)->setToolTip(tr("Most likely next tokens with the freeze set applied"));
-    m_top->setMinimumWidth(250);
+    m_top->setMinimumWidth(230);
     m_top->verticalHeader()->setVisible(false);
     m_top->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_top->setSelectionMode(QAbstractItemView::NoSelection);
@@ -101,6 +101,9 @@ ProbePanel::ProbePanel(WorkbenchDocument *document, QWidget *parent)
     m_top->setFixedHeight(tableHeight);
 
     m_change->setBaseMinimumSize(QSize(180, 140));
+    // An overview beside the table: small cells, so that the dock needs no
+    // horizontal scrolling for models of 8 or even 32 heads.
+    m_change->setMinimumCellSize(8);
     m_change->setToolTip(tr("How far each head's attention moved (total variation, mean over query positions). Click a head to select it."));
     m_pattern->setMinimumHeight(170);
 

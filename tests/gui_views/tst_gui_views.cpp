@@ -377,6 +377,35 @@ private Q_SLOTS:
         QVERIFY2(longLabel.endsWith(QChar(0x2026)) && longLabel.startsWith(QChar(0x2423)), qPrintable(longLabel));
     }
 
+    // Layer and head numbers never print over each other: small cells get
+    // every few numbers, large ones all; the colour scale keeps its ticks apart.
+    void heatmapLabelsFitTheCells()
+    {
+        HeatmapData data;
+        data.title = QStringLiteral("labels");
+        data.valueLabel = QStringLiteral("M");
+        data.layers = data.heads = 12;
+        for (int i = 0; i < 144; ++i)
+            data.values.push_back(i * 1e-3);
+        HeatmapPlot plot;
+        plot.setMinimumCellSize(4);
+        plot.setBaseMinimumSize(QSize(100, 100));
+        plot.setData(data);
+        auto ticks = [&](QCPAxis *axis) { return axis->ticker().dynamicCast<QCPAxisTickerText>()->ticks().size(); };
+        plot.resize(230, 200);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        QTRY_VERIFY(ticks(plot.yAxis) < 12);
+        const int lineHeight = QFontMetrics(plot.yAxis->tickLabelFont()).height();
+        const double cell = plot.axisRect()->height() / plot.yAxis->range().size();
+        QVERIFY2(cell * (12.0 / ticks(plot.yAxis)) >= lineHeight - 1, qPrintable(QString::number(cell)));
+        QVERIFY(plot.colorScale()->axis()->ticker()->tickCount() < 5);
+        plot.resize(1200, 1200);
+        QTRY_COMPARE(ticks(plot.yAxis), 12);
+        QTRY_COMPARE(ticks(plot.xAxis), 12);
+        QTRY_COMPARE(plot.colorScale()->axis()->ticker()->tickCount(), 5);
+    }
+
     // The overview opens at its top-left corner, the title inside the margin.
     void modelOverviewShowsTheModelFromItsCorner()
     {
