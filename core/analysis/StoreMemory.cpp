@@ -1,19 +1,17 @@
 #include "StoreMemory.h"
 
 #include "Error.h"
+#include "engine/HugePageMap.h"
 
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
-#include <sys/mman.h>
 
 namespace qkov::storeMemory {
 
 namespace {
-
-constexpr size_t kHugePage = size_t(2) << 20;
 
 // Leaked on purpose: a tensor's deleter may hand its map back during exit.
 struct Cache
@@ -30,11 +28,6 @@ Cache &cache()
     return *c;
 }
 
-size_t mapLength(qint64 bytes)
-{
-    return size_t(bytes) + kHugePage; // room to align the start to a huge page
-}
-
 void giveBack(void *map, size_t length)
 {
     Cache &c = cache();
@@ -46,7 +39,7 @@ void giveBack(void *map, size_t length)
             return;
         }
     }
-    ::munmap(map, length);
+    hugePages::unmap(map, length);
 }
 
 } // namespace
@@ -56,9 +49,9 @@ void prepare(const std::vector<qint64> &entryBytes)
     std::multiset<size_t> wanted; // map lengths the new store needs
     size_t total = 0;
     for (qint64 bytes : entryBytes)
-        if (size_t(bytes) >= kHugePage) {
-            wanted.insert(mapLength(bytes));
-            total += mapLength(bytes);
+        if (size_t(bytes) >= hugePages::kPageBytes) {
+            wanted.insert(size_t(bytes));
+            total += size_t(bytes);
         }
     std::vector<std::pair<void *, size_t>> unused;
     Cache &c = cache();
@@ -78,15 +71,15 @@ void prepare(const std::vector<qint64> &entryBytes)
         }
     }
     for (const auto &[map, length] : unused)
-        ::munmap(map, length);
+        hugePages::unmap(map, length);
 }
 
 at::Tensor allocate(const std::vector<int64_t> &shape, at::ScalarType dtype, qint64 bytes)
 {
     const auto options = at::TensorOptions().dtype(dtype);
-    if (size_t(bytes) < kHugePage)
+    if (size_t(bytes) < hugePages::kPageBytes)
         return at::empty(shape, options);
-    const size_t length = mapLength(bytes);
+    const size_t length = size_t(bytes);
     void *map = nullptr;
     Cache &c = cache();
     {
@@ -98,20 +91,12 @@ at::Tensor allocate(const std::vector<int64_t> &shape, at::ScalarType dtype, qin
             c.maps.erase(it);
         }
     }
-    if (!map) {
-        map = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (map == MAP_FAILED)
-            throw Error(QStringLiteral("memory budget"),
-                        QStringLiteral("cannot reserve %1 GiB for gradients in memory (%2); lower the budget.")
-                            .arg(double(bytes) / double(qint64(1) << 30), 0, 'f', 2)
-                            .arg(QString::fromLocal8Bit(std::strerror(errno))));
-    }
-    const auto start = (reinterpret_cast<uintptr_t>(map) + kHugePage - 1) & ~uintptr_t(kHugePage - 1);
-    // Advice only. The tail past the last whole huge page keeps small pages, so
-    // that faulting it in never takes memory beyond the entry's own bytes.
-    ::madvise(reinterpret_cast<void *>(start), size_t(bytes) & ~(kHugePage - 1), MADV_HUGEPAGE);
-    return at::from_blob(reinterpret_cast<void *>(start), shape, [map, length](void *) { giveBack(map, length); },
-                         options);
+    if (!map && !(map = hugePages::map(length)))
+        throw Error(QStringLiteral("memory budget"),
+                    QStringLiteral("cannot reserve %1 GiB for gradients in memory (%2); lower the budget.")
+                        .arg(double(bytes) / double(qint64(1) << 30), 0, 'f', 2)
+                        .arg(QString::fromLocal8Bit(std::strerror(errno))));
+    return at::from_blob(map, shape, [map, length](void *) { giveBack(map, length); }, options);
 }
 
 void release()
@@ -125,7 +110,7 @@ void release()
         c.cap = 0;
     }
     for (const auto &[length, map] : maps)
-        ::munmap(map, length);
+        hugePages::unmap(map, length);
 }
 
 qint64 cachedBytes()

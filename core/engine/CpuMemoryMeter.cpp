@@ -1,16 +1,16 @@
 #include "CpuMemoryMeter.h"
 
+#include "HugePageMap.h"
+
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/alloc_cpu.h>
 
 #include <atomic>
-#include <cstdint>
 #include <map>
 #include <mutex>
 #include <vector>
 
-#include <sys/mman.h>
 
 namespace qkov::cpuMemory {
 
@@ -29,37 +29,12 @@ struct BlockHeader
 };
 static_assert(sizeof(BlockHeader) <= kHeader);
 
-// Large blocks (a batch's activations) start on a 2 MB boundary and are
-// advised to use transparent huge pages: faulting them in and handing them
-// back (an unwinding cancel frees a whole graph at once) take a fraction of
-// the time of 4 KB pages.
-constexpr size_t kHugePage = size_t(2) << 20;
+// Large blocks (a batch's activations) are huge-page maps of their own
+// (HugePageMap.h): faulting them in and handing them back (an unwinding
+// cancel frees a whole graph at once) take a fraction of the time of 4 KB
+// pages, and unmapping one really lowers the resident size, where malloc
+// would keep a freed block in its heap.
 constexpr size_t kHugeBlock = size_t(8) << 20;
-
-// Large blocks are their own maps, so that giving one back (munmap) really
-// lowers the resident size; malloc would keep a freed block of its heap.
-void *mapBlock(size_t blockBytes)
-{
-    const size_t spare = kHugePage; // for aligning the start to 2 MB
-    void *map = ::mmap(nullptr, blockBytes + spare, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (map == MAP_FAILED)
-        return nullptr;
-    const auto start = reinterpret_cast<uintptr_t>(map);
-    const uintptr_t aligned = (start + kHugePage - 1) & ~uintptr_t(kHugePage - 1);
-    if (aligned > start)
-        ::munmap(map, aligned - start);
-    if (const size_t tail = start + blockBytes + spare - (aligned + blockBytes))
-        ::munmap(reinterpret_cast<void *>(aligned + blockBytes), tail);
-#ifdef MADV_HUGEPAGE
-    ::madvise(reinterpret_cast<void *>(aligned), blockBytes, MADV_HUGEPAGE);
-#endif
-    return reinterpret_cast<void *>(aligned);
-}
-
-void unmapBlock(void *block, size_t blockBytes)
-{
-    ::munmap(block, blockBytes);
-}
 
 // Freed large blocks, kept for the next tensor of about their size: every
 // batch allocates the same activation shapes again, and a block the process
@@ -97,7 +72,7 @@ public:
             }
         }
         for (const auto &[bytes, e] : evicted)
-            unmapBlock(e, bytes);
+            hugePages::unmap(e, bytes);
         return nullptr;
     }
     void put(void *block, size_t blockBytes)
@@ -115,7 +90,7 @@ public:
             m_cached = 0;
         }
         for (const auto &[bytes, block] : blocks)
-            unmapBlock(block, bytes);
+            hugePages::unmap(block, bytes);
     }
     qint64 cachedBytes() const
     {
@@ -153,10 +128,10 @@ void release(void *data)
 char *allocateBlock(size_t bytes)
 {
     if (bytes + kHeader >= kHugeBlock) {
-        size_t blockBytes = (bytes + kHeader + kHugePage - 1) & ~(kHugePage - 1);
+        size_t blockBytes = hugePages::roundUp(bytes + kHeader);
         void *base = blockCache().take(blockBytes, &blockBytes);
         if (!base)
-            base = mapBlock(blockBytes);
+            base = hugePages::map(blockBytes);
         TORCH_CHECK(base, "DefaultCPUAllocator: not enough memory: you tried to allocate ", bytes, " bytes.");
         *static_cast<BlockHeader *>(base) = {bytes, blockBytes};
         return static_cast<char *>(base);
