@@ -1,12 +1,12 @@
 #include "AttentionPatternPlot.h"
 
 #include "HeatmapPlot.h"
+#include "PlotStyle.h"
 
 #include <QFontMetrics>
 #include <QHelpEvent>
 #include <QToolTip>
 
-#include <cmath>
 
 namespace qkov {
 
@@ -87,11 +87,8 @@ bool AttentionPatternPlot::updateTokenLabels()
     QCPAxis *keys = m_baselineRect->axis(QCPAxis::atBottom);
     const QFontMetrics metrics(keys->tickLabelFont());
     // One label per line height of room along the axis.
-    auto strideFor = [&](int pixels) {
-        const double perToken = double(std::max(1, pixels)) / T;
-        return std::max(1, int(std::ceil(metrics.height() / perToken)));
-    };
-    const int keyStride = strideFor(m_baselineRect->width()), queryStride = strideFor(m_baselineRect->height());
+    const int keyStride = plotstyle::labelStep(metrics.height(), double(m_baselineRect->width()) / T);
+    const int queryStride = plotstyle::labelStep(metrics.height(), double(m_baselineRect->height()) / T);
     if (keyStride == m_keyStride && queryStride == m_queryStride)
         return false;
     m_keyStride = keyStride;

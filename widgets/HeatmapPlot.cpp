@@ -109,8 +109,8 @@ bool HeatmapPlot::fitLabelsToCells()
     if (m_data.layers > 0 && axisRect()->height() > 0 && yAxis->range().size() > 0) {
         const QFontMetrics metrics(yAxis->tickLabelFont());
         const double cell = axisRect()->height() / yAxis->range().size(); // square cells
-        const int layerStep = std::max(1, int(std::ceil(metrics.height() / cell)));
-        const int headStep = std::max(1, int(std::ceil(1.4 * metrics.horizontalAdvance(QString::number(m_data.heads - 1)) / cell)));
+        const int layerStep = plotstyle::labelStep(metrics.height(), cell);
+        const int headStep = plotstyle::labelStep(1.4 * metrics.horizontalAdvance(QString::number(m_data.heads - 1)), cell);
         if (layerStep != m_layerLabelStep || headStep != m_headLabelStep) {
             m_layerLabelStep = layerStep;
             m_headLabelStep = headStep;

@@ -4,6 +4,7 @@
 #include <QPdfWriter>
 #include <QScreen>
 #include <QSvgGenerator>
+#include <algorithm>
 #include <cmath>
 
 namespace qkov::plotstyle {
@@ -52,6 +53,11 @@ QSharedPointer<QCPAxisTickerText> indexTicker(int count, int minimumStep)
     for (int i = 0; i < count; i += step)
         ticker->addTick(i, QString::number(i));
     return ticker;
+}
+
+int labelStep(double labelPixels, double cellPixels)
+{
+    return cellPixels > 0 ? std::max(1, int(std::ceil(labelPixels / cellPixels))) : 1;
 }
 
 namespace {

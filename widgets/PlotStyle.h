@@ -29,6 +29,10 @@ QList<QCPItemRect *> addCellOutline(QCustomPlot *plot, QCPAxis *x, QCPAxis *y, i
 // (selection), so it stays distinct from the flag outline.
 QList<QCPItemRect *> addCellSelection(QCustomPlot *plot, QCPAxis *x, QCPAxis *y, int col, int row);
 
+// Every how many cells an axis can name one without the names overlapping:
+// a label `labelPixels` long along the axis, cells `cellPixels` apart.
+int labelStep(double labelPixels, double cellPixels);
+
 // Keeps the cells of a map square: widens the range of whichever axis has
 // spare room, centred on the data.
 void fitSquareCells(QCPAxisRect *rect, QCPAxis *x, QCPAxis *y, int cols, int rows);
