@@ -18,11 +18,13 @@ AnalysisRunner::AnalysisRunner(WorkbenchDocument *document, QObject *parent)
 {
     connect(m_document->jobs(), &JobRunner::jobFinished, this,
             [this](quint64 id, JobOutcome outcome, const QString &) { onJobFinished(id, int(outcome)); });
+    // Any job (a probe, a sweep) leaves cached memory behind, not only an
+    // analysis: given back once no job has run for the delay.
     m_releaseTimer.setSingleShot(true);
     m_releaseTimer.setInterval(kMemoryReleaseDelayMs);
+    connect(m_document->jobs(), &JobRunner::idle, &m_releaseTimer, qOverload<>(&QTimer::start));
+    connect(m_document->jobs(), &JobRunner::jobStarted, &m_releaseTimer, &QTimer::stop);
     connect(&m_releaseTimer, &QTimer::timeout, this, [this] {
-        if (m_document->jobs()->runningCount() > 0)
-            return; // the last of them restarts the timer
         // Unmapping is quick (the store's memory is in 2 MB pages).
         releaseAnalysisMemory();
         Q_EMIT analysisMemoryReleased();
@@ -68,7 +70,6 @@ quint64 AnalysisRunner::start()
     const QString title = tr("Analysis: %1 vs %2 (%3)")
                               .arg(request.taskA.name, request.taskB.name, QFileInfo(model->path).fileName());
     const bool wasRunning = isRunning();
-    m_releaseTimer.stop();
     // The model is shared, not copied: the job keeps it alive even if the user opens another one.
     m_job = m_document->jobs()->start<AnalysisResult>(
         kAnalysisKind, title,
@@ -94,10 +95,6 @@ void AnalysisRunner::cancel()
 
 void AnalysisRunner::onJobFinished(quint64 id, int outcome)
 {
-    // Any job (a probe, a sweep) leaves cached memory behind, not only an
-    // analysis: given back once every job has been over for the delay.
-    if (m_document->jobs()->runningCount() == 0)
-        m_releaseTimer.start();
     if (id != m_job)
         return; // an older run that a newer one superseded
     m_job = 0;

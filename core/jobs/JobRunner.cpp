@@ -130,6 +130,8 @@ void JobRunner::complete(quint64 id, JobOutcome outcome, const QString &message,
     else if (outcome == JobOutcome::Failed && newest && onError)
         onError(message);
     Q_EMIT jobFinished(id, outcome, message);
+    if (m_running.isEmpty())
+        Q_EMIT idle();
 }
 
 void JobRunner::cancel(quint64 id)

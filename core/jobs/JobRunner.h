@@ -60,6 +60,8 @@ Q_SIGNALS:
     void jobStarted(const qkov::JobInfo &job);
     void jobProgress(quint64 id, const qkov::JobProgress &progress);
     void jobFinished(quint64 id, qkov::JobOutcome outcome, const QString &message);
+    // The last running job finished (after its jobFinished).
+    void idle();
 
 protected:
     bool event(QEvent *event) override;

@@ -32,6 +32,19 @@ private Q_SLOTS:
         QCOMPARE(runner.runningCount(), 0);
     }
 
+    // idle() once the last of several jobs is over, not after each one.
+    void signalsIdleAfterTheLastJob()
+    {
+        JobRunner runner;
+        QSignalSpy idle(&runner, &JobRunner::idle);
+        QSignalSpy finished(&runner, &JobRunner::jobFinished);
+        for (const char *kind : {"a", "b"})
+            runner.start<int>(QString::fromLatin1(kind), QStringLiteral("t"), [](JobContext &) { return 1; }, [](int) {});
+        QTRY_COMPARE(finished.size(), 2);
+        QCOMPARE(idle.size(), 1);
+        QCOMPARE(runner.runningCount(), 0);
+    }
+
     void reportsErrorsWithTheirMessage()
     {
         JobRunner runner;
